@@ -1,0 +1,147 @@
+#pragma once
+// The one Scenario type. A scenario file, a RapidCheck generator and an explore seed all
+// produce this value, and the one runner executes it. See scenarios/README.md for the
+// JSON form of every field.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stutter::scenario {
+
+// Layers of an endpoint's stack, listed bottom to top. Byte-transforming layers (tls)
+// sit at the bottom; the framing layers above them are phases used one after the other:
+// the first phase is active at the start and each `switch` step hands over to the next.
+enum class layer : std::uint8_t { line, length, http_upgrade, websocket, tls };
+
+enum class fault_kind : std::uint8_t {
+  eagain_read,   // a read returns would_block although data is there
+  eagain_write,  // a write returns would_block although there is room
+  partial_read,  // a read delivers 1..amount of what is available
+  short_write,   // a write takes 1..amount of what is offered
+  capacity,      // the pipe's capacity drops to `amount` bytes (backpressure)
+  latency,       // this write's bytes arrive `amount` ticks later
+  hold,          // this direction stalls for `amount` ticks
+  half_close,    // the writer's direction is closed after this operation
+  reset,         // the connection is reset: both ends see connection_reset
+  limit_data,    // the direction carries `amount` more bytes, then fails (data_limit)
+  fail_at,       // this operation fails (injected_failure)
+  one_byte,      // this operation first would_blocks, then moves at most one byte
+};
+inline constexpr int fault_kind_count = 12;
+
+enum class endpoint_id : std::uint8_t { client, server };
+enum class direction : std::uint8_t { read, write };
+
+// One fault decision: the `op`-th socket operation of `endpoint` in `dir` (counted from 0)
+// gets `kind` with `amount`. A run's recorded decisions, written out as a schedule, replay it.
+struct fault_entry {
+  endpoint_id endpoint = endpoint_id::client;
+  direction dir = direction::read;
+  std::uint64_t op = 0;
+  fault_kind kind = fault_kind::eagain_read;
+  std::uint32_t amount = 0;
+
+  friend bool operator==(const fault_entry&, const fault_entry&) = default;
+};
+
+// Swarm profile: for each enabled kind, how often it fires (per mille of operations)
+// and the largest amount it draws.
+struct fault_rate {
+  std::uint32_t per_mille = 0;
+  std::uint32_t max_amount = 1;
+  friend bool operator==(const fault_rate&, const fault_rate&) = default;
+};
+
+struct faults {
+  // Exactly one of the two is used: an explicit schedule, or a swarm profile drawn from the seed.
+  bool explicit_schedule = false;
+  std::vector<fault_entry> schedule;
+  std::map<fault_kind, fault_rate> swarm;
+  friend bool operator==(const faults&, const faults&) = default;
+};
+
+struct network {
+  std::uint32_t capacity = 64 * 1024;  // bytes in flight per direction
+  std::uint32_t latency = 0;           // ticks every segment takes
+  friend bool operator==(const network&, const network&) = default;
+};
+
+// Per-endpoint settings of every layer; each limit is a setting with its own error.
+struct settings {
+  std::string separator = "\n";            // line: "\n" or "\r\n" (or any 1..8 bytes)
+  std::uint32_t max_line = 8 * 1024;       // line: payload bytes
+  std::string length_prefix = "u32be";     // length: "u32be" | "varint"
+  std::uint32_t max_record = 1024 * 1024;  // length: payload bytes
+  bool strict = false;                     // buffered reader: never over-read
+  std::uint32_t buffer_capacity = 64 * 1024;
+  std::uint32_t read_block = 16 * 1024;
+  std::uint32_t max_message = 1024 * 1024;  // websocket: 1009 above this
+  std::uint32_t fragment_size = 0;          // websocket: 0 = no fragmentation on write
+  std::uint32_t max_header_bytes = 8 * 1024;  // http-upgrade: whole header block
+  std::uint32_t max_headers = 64;             // http-upgrade: header count
+  std::string tls_version = "1.3";           // tls: "1.2" | "1.3"
+  bool allow_renegotiation = true;           // tls
+  friend bool operator==(const settings&, const settings&) = default;
+};
+
+enum class step_kind : std::uint8_t {
+  send,          // send one record/message `data` through the active phase
+  expect,        // receive one record/message and compare it with `data`
+  switch_phase,  // hand over to the next phase of the stack
+  close,         // orderly close of the active phase (shutdown, ws close `code`, close_notify)
+  expect_eof,    // the next receive must report an orderly end
+  raw,           // write `data` straight to the wire beneath the stack
+  expect_error,  // the next receive must fail with the error named `error`
+  renegotiate,   // tls: start a renegotiation (1.2) or key update (1.3)
+  key_update,    // tls 1.3: key update with update_requested
+  ping,          // websocket: send a ping carrying `data`
+};
+
+enum class message_type : std::uint8_t { binary, text };
+
+struct step {
+  step_kind kind = step_kind::send;
+  std::vector<std::uint8_t> data;
+  message_type type = message_type::binary;  // websocket messages
+  std::string error;                         // expect_error: an error name, e.g. "line_too_long"
+  std::uint16_t code = 1000;                 // websocket close code
+  friend bool operator==(const step&, const step&) = default;
+};
+
+struct endpoint {
+  std::vector<layer> stack;
+  settings config;
+  std::vector<step> workload;
+  friend bool operator==(const endpoint&, const endpoint&) = default;
+};
+
+enum class verdict : std::uint8_t { pass, fail, hang, non_strict, unimplemented, informational, xfail, xpass };
+
+struct expectation {
+  verdict expected = verdict::pass;
+  std::optional<std::string> invariant;  // for an expected failure: the invariant it breaks
+  friend bool operator==(const expectation&, const expectation&) = default;
+};
+
+struct scenario {
+  int version = 1;
+  std::string name;
+  std::string description;
+  std::string category;
+  std::string rule;                  // the rule it checks, e.g. "RFC 6455 5.2"
+  std::string peer = "stutter";      // implementation of the server end: stutter | wslay | gnutls
+  std::uint64_t seed = 0;
+  std::uint64_t max_steps = 200000;  // liveness bound (scheduler steps)
+  std::string commit;                // commit that found or saved it (informational)
+  network net;
+  faults fault;
+  endpoint client;
+  endpoint server;
+  expectation expect;
+  friend bool operator==(const scenario&, const scenario&) = default;
+};
+
+}  // namespace stutter::scenario

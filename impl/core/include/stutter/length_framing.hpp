@@ -1,0 +1,51 @@
+#pragma once
+// Length-delimited records: a 32-bit big-endian or an unsigned LEB128 varint prefix.
+// The reader knows how much each record needs, so in strict mode it never over-reads.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "stutter/buffered_reader.hpp"
+#include "stutter/framed_writer.hpp"
+
+namespace stutter {
+
+enum class length_prefix : std::uint8_t { u32be, varint };
+
+struct length_options {
+  length_prefix prefix = length_prefix::u32be;
+  std::size_t max_record = 1024 * 1024;
+};
+
+// Encodes a prefix into out (at most 10 bytes) and returns its size.
+std::size_t encode_length_prefix(length_prefix kind, std::uint64_t length, byte* out);
+
+class length_reader {
+ public:
+  length_reader(buffered_reader& in, length_options options);
+  // ok(n): one record of n bytes replaced `out`'s contents.
+  io_result read_record(std::vector<byte>& out);
+
+ private:
+  io_result read_prefix();
+
+  buffered_reader& in_;
+  length_options options_;
+  bool have_length_ = false;
+  std::uint64_t length_ = 0;
+  std::size_t got_ = 0;  // payload bytes already in `out`
+};
+
+class length_writer {
+ public:
+  length_writer(byte_stream& out, length_options options);
+  // ok(payload.size()) once prefix + payload are taken by the lower stream.
+  io_result write_record(const_bytes payload);
+
+ private:
+  framed_writer writer_;
+  length_options options_;
+};
+
+}  // namespace stutter

@@ -1,0 +1,134 @@
+#include <boost/test/unit_test.hpp>
+#include <rapidcheck/boost_test.h>
+
+#include "stutter/length_framing.hpp"
+#include "stutter/line_framing.hpp"
+#include "stutter/memory_stream.hpp"
+#include "test_util.hpp"
+
+using namespace stutter;
+using stutter::test::bytes_of;
+using stutter::test::until_done;
+
+namespace {
+
+std::vector<std::vector<byte>> read_all_lines(std::vector<byte> wire, std::size_t chunk, std::error_code* err) {
+  memory_source src(std::move(wire), chunk);
+  buffered_reader in(src, {.capacity = 1 << 16, .block = 7, .strict = false});
+  line_reader lines(in, {});
+  std::vector<std::vector<byte>> out;
+  for (;;) {
+    std::vector<byte> rec;
+    io_result r = until_done([&] { return lines.read_line(rec); });
+    if (r.st == status::eof) break;
+    if (r.st == status::error) {
+      *err = r.ec;
+      break;
+    }
+    out.push_back(rec);
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(framing_suite)
+
+RC_BOOST_PROP(length_records_survive_every_read_and_write_size,
+              (std::vector<std::vector<byte>> records, bool varint)) {
+  const std::size_t chunk = *rc::gen::inRange<std::size_t>(1, 20);
+  auto [a, b] = memory_pair();
+  a->write_chunk = chunk;
+  a->block_every = 3;
+  length_options opts{.prefix = varint ? length_prefix::varint : length_prefix::u32be, .max_record = 1 << 20};
+  length_writer writer(*a, opts);
+  for (const auto& rec : records) {
+    io_result r = until_done([&] { return writer.write_record(rec); });
+    RC_ASSERT(r.ok());
+    RC_ASSERT(r.n == rec.size());
+  }
+  b->read_chunk = *rc::gen::inRange<std::size_t>(1, 20);
+  buffered_reader in(*b, {.capacity = 1 << 20, .block = 5, .strict = *rc::gen::arbitrary<bool>()});
+  length_reader reader(in, opts);
+  for (const auto& rec : records) {
+    std::vector<byte> got;
+    io_result r = until_done([&] { return reader.read_record(got); });
+    RC_ASSERT(r.ok());
+    RC_ASSERT(got == rec);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(lines_are_identical_at_every_chunk_size) {
+  auto wire = bytes_of("one\n\ntwo\nthree\n");
+  for (std::size_t chunk = 1; chunk <= wire.size(); ++chunk) {
+    std::error_code err;
+    auto lines = read_all_lines(wire, chunk, &err);
+    BOOST_TEST(!err);
+    BOOST_TEST_REQUIRE(lines.size() == 4u);
+    BOOST_TEST(lines[3] == bytes_of("three"));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(eof_inside_a_line_is_an_error_and_keeps_delivered_lines) {
+  std::error_code err;
+  auto lines = read_all_lines(bytes_of("ok\npartial"), 3, &err);
+  BOOST_TEST(lines.size() == 1u);
+  BOOST_TEST((err == errc::unexpected_eof));
+}
+
+BOOST_AUTO_TEST_CASE(length_prefix_limits_have_their_own_errors) {
+  auto check = [](std::vector<byte> wire, length_prefix kind, std::size_t max, errc want) {
+    memory_source src(std::move(wire));
+    buffered_reader in(src, {});
+    length_reader reader(in, {.prefix = kind, .max_record = max});
+    std::vector<byte> out;
+    io_result r = reader.read_record(out);
+    BOOST_TEST((r.ec == want));
+  };
+  check({0, 0, 1, 0}, length_prefix::u32be, 255, errc::record_too_large);
+  check({0, 0, 0, 5, 'a'}, length_prefix::u32be, 255, errc::unexpected_eof);
+  check({0x80, 0x80}, length_prefix::varint, 255, errc::unexpected_eof);
+  check(std::vector<byte>(11, 0xff), length_prefix::varint, 255, errc::varint_malformed);
+  check({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02}, length_prefix::varint, 255,
+        errc::varint_malformed);
+}
+
+BOOST_AUTO_TEST_CASE(writer_rejects_a_retry_with_another_buffer) {
+  auto [a, b] = memory_pair();
+  a->output().capacity = 2;
+  length_writer writer(*a, {});
+  auto first = bytes_of("hello");
+  auto second = bytes_of("world");
+  BOOST_TEST((writer.write_record(first).st == status::would_block));
+  BOOST_TEST((writer.write_record(second).ec == errc::retry_mismatch));
+}
+
+BOOST_AUTO_TEST_CASE(server_style_write_copies_no_payload_byte_itself) {
+  // The payload span handed to the lower stream is the caller's own memory.
+  struct spy final : byte_stream {
+    const byte* seen = nullptr;
+    io_result read_some(mutable_bytes) override { return io_result::blocked(); }
+    io_result write_some(std::span<const const_bytes> bufs) override {
+      std::size_t total = 0;
+      for (auto b : bufs) {
+        if (b.size() > 4) seen = b.data();
+        total += b.size();
+      }
+      return io_result::done(total);
+    }
+    using byte_stream::write_some;
+    io_result shutdown_write() override { return io_result::done(0); }
+  } lower;
+  length_writer writer(lower, {});
+  auto payload = bytes_of("zero-copy payload");
+  BOOST_TEST(writer.write_record(payload).ok());
+  BOOST_TEST(lower.seen == payload.data());
+}
+
+BOOST_AUTO_TEST_CASE(line_writer_refuses_separator_inside_payload) {
+  auto [a, b] = memory_pair();
+  line_writer writer(*a, {});
+  BOOST_TEST((writer.write_line(bytes_of("a\nb")).ec == errc::separator_in_payload));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
