@@ -6,9 +6,7 @@ namespace stutter::scenario {
 namespace {
 
 constexpr std::array<std::string_view, 5> layer_names{"line", "length", "http-upgrade", "websocket", "tls"};
-constexpr std::array<std::string_view, fault_kind_count> fault_names{
-    "eagain_read", "eagain_write", "partial_read", "short_write", "capacity", "latency",
-    "hold",        "half_close",   "reset",        "limit_data",  "fail_at",  "one_byte"};
+constexpr const auto& fault_names = sim::fault_kind_names;
 constexpr std::array<std::string_view, 2> endpoint_names{"client", "server"};
 constexpr std::array<std::string_view, 2> direction_names{"read", "write"};
 constexpr std::array<std::string_view, 10> step_names{"send",  "expect",       "switch",      "close",

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/fault_vocabulary.hpp"
+
 namespace stutter::scenario {
 
 // Layers of an endpoint's stack, listed bottom to top. Byte-transforming layers (tls)
@@ -16,44 +18,15 @@ namespace stutter::scenario {
 // the first phase is active at the start and each `switch` step hands over to the next.
 enum class layer : std::uint8_t { line, length, http_upgrade, websocket, tls };
 
-enum class fault_kind : std::uint8_t {
-  eagain_read,   // a read returns would_block although data is there
-  eagain_write,  // a write returns would_block although there is room
-  partial_read,  // a read delivers 1..amount of what is available
-  short_write,   // a write takes 1..amount of what is offered
-  capacity,      // the pipe's capacity drops to `amount` bytes (backpressure)
-  latency,       // this write's bytes arrive `amount` ticks later
-  hold,          // this direction stalls for `amount` ticks
-  half_close,    // the writer's direction is closed after this operation
-  reset,         // the connection is reset: both ends see connection_reset
-  limit_data,    // the direction carries `amount` more bytes, then fails (data_limit)
-  fail_at,       // this operation fails (injected_failure)
-  one_byte,      // this operation first would_blocks, then moves at most one byte
-};
-inline constexpr int fault_kind_count = 12;
-
-enum class endpoint_id : std::uint8_t { client, server };
-enum class direction : std::uint8_t { read, write };
-
-// One fault decision: the `op`-th socket operation of `endpoint` in `dir` (counted from 0)
-// gets `kind` with `amount`. A run's recorded decisions, written out as a schedule, replay it.
-struct fault_entry {
-  endpoint_id endpoint = endpoint_id::client;
-  direction dir = direction::read;
-  std::uint64_t op = 0;
-  fault_kind kind = fault_kind::eagain_read;
-  std::uint32_t amount = 0;
-
-  friend bool operator==(const fault_entry&, const fault_entry&) = default;
-};
-
-// Swarm profile: for each enabled kind, how often it fires (per mille of operations)
-// and the largest amount it draws.
-struct fault_rate {
-  std::uint32_t per_mille = 0;
-  std::uint32_t max_amount = 1;
-  friend bool operator==(const fault_rate&, const fault_rate&) = default;
-};
+// The fault vocabulary belongs to the simulator; scenarios name it.
+using sim::applies_to;
+using sim::direction;
+using sim::endpoint_id;
+using sim::fault_entry;
+using sim::fault_kind;
+using sim::fault_kind_count;
+using sim::fault_rate;
+using sim::is_destructive;
 
 struct faults {
   // Exactly one of the two is used: an explicit schedule, or a swarm profile drawn from the seed.
@@ -134,7 +107,7 @@ struct scenario {
   std::string rule;                  // the rule it checks, e.g. "RFC 6455 5.2"
   std::string peer = "stutter";      // implementation of the server end: stutter | wslay | gnutls
   std::uint64_t seed = 0;
-  std::uint64_t max_steps = 200000;  // liveness bound (scheduler steps)
+  std::uint64_t max_steps = 200000;  // liveness bound: scheduler steps without a byte moving
   std::string commit;                // commit that found or saved it (informational)
   network net;
   faults fault;

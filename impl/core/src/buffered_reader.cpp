@@ -4,21 +4,49 @@
 #include <cstring>
 
 namespace stutter {
+namespace {
+
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+// Index of the first separator in data at or after `from`; memchr finds candidates fast.
+std::size_t find_separator(const_bytes data, std::size_t from, const_bytes separator) {
+  const byte first = separator[0];
+  while (from + separator.size() <= data.size()) {
+    const void* hit = std::memchr(data.data() + from, first, data.size() - from - (separator.size() - 1));
+    if (hit == nullptr) return npos;
+    const std::size_t at = static_cast<std::size_t>(static_cast<const byte*>(hit) - data.data());
+    if (std::memcmp(data.data() + at, separator.data(), separator.size()) == 0) return at;
+    from = at + 1;
+  }
+  return npos;
+}
+
+}  // namespace
 
 buffered_reader::buffered_reader(byte_stream& lower, buffered_reader_options options, std::vector<byte> prefix)
-    : lower_(lower), options_(options), buf_(std::move(prefix)), end_(buf_.size()) {}
-
-void buffered_reader::consume(std::size_t n) {
-  begin_ += std::min(n, end_ - begin_);
-  scanned_ = 0;
-  if (begin_ == end_) begin_ = end_ = 0;
+    : lower_(lower), options_(options) {
+  if (!prefix.empty()) {
+    reserve(prefix.size());
+    std::memcpy(buf_.get(), prefix.data(), prefix.size());
+    end_ = prefix.size();
+  }
 }
 
 void buffered_reader::compact() {
   if (begin_ == 0) return;
-  std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+  std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
   end_ -= begin_;
   begin_ = 0;
+}
+
+void buffered_reader::reserve(std::size_t bytes) {
+  if (bytes <= size_) return;
+  auto bigger = std::make_unique_for_overwrite<byte[]>(bytes);
+  if (end_ > begin_) std::memcpy(bigger.get(), buf_.get() + begin_, end_ - begin_);
+  end_ -= begin_;
+  begin_ = 0;
+  buf_ = std::move(bigger);
+  size_ = bytes;
 }
 
 // One read of the lower stream appending at most `max` bytes to the buffer.
@@ -26,11 +54,15 @@ io_result buffered_reader::read_lower(std::size_t max) {
   if (error_) return io_result::failed(error_);
   if (eof_) return io_result::end();
   compact();
-  std::size_t room = options_.capacity - end_;
+  // A handed-over prefix may exceed this phase's capacity; it drains before more is read.
+  const std::size_t room = options_.capacity > end_ ? options_.capacity - end_ : 0;
   max = std::min(max, room);
   if (max == 0) return io_result::failed(errc::buffer_full);
-  if (buf_.size() < end_ + max) buf_.resize(end_ + max);
-  io_result r = lower_.read_some({buf_.data() + end_, max});
+  if (size_ < end_ + max) {
+    // Grow geometrically but never past the capacity: memory stays within the setting.
+    reserve(std::min(options_.capacity, std::max(2 * size_, end_ + max)));
+  }
+  io_result r = lower_.read_some({buf_.get() + end_, max});
   if (r.st == status::ok) {
     end_ += r.n;
     from_lower_ += r.n;
@@ -42,11 +74,11 @@ io_result buffered_reader::read_lower(std::size_t max) {
   return r;
 }
 
-io_result buffered_reader::fill(std::size_t want) {
+io_result buffered_reader::fill(std::size_t want, bool exact) {
   if (want > options_.capacity) return io_result::failed(errc::buffer_full);
   while (end_ - begin_ < want) {
     std::size_t missing = want - (end_ - begin_);
-    std::size_t ask = options_.strict ? missing : std::max(missing, options_.block);
+    std::size_t ask = options_.strict || exact ? missing : std::max(missing, options_.block);
     io_result r = read_lower(std::min(ask, options_.capacity - (end_ - begin_)));
     if (r.st == status::eof) return r;
     if (!r.ok()) return r;
@@ -60,10 +92,9 @@ io_result buffered_reader::read_until(const_bytes separator, std::size_t max_len
     // Resume the search where the last call stopped, backing up so a separator split
     // across two reads is still found.
     std::size_t from = scanned_ >= separator.size() ? scanned_ - (separator.size() - 1) : 0;
-    auto it = std::search(held.begin() + static_cast<std::ptrdiff_t>(from), held.end(), separator.begin(),
-                          separator.end());
-    if (it != held.end()) {
-      std::size_t len = static_cast<std::size_t>(it - held.begin()) + separator.size();
+    const std::size_t at = find_separator(held, from, separator);
+    if (at != npos) {
+      std::size_t len = at + separator.size();
       if (len - separator.size() > max_len) return io_result::failed(errc::line_too_long);
       scanned_ = 0;
       return io_result::done(len);
@@ -73,7 +104,7 @@ io_result buffered_reader::read_until(const_bytes separator, std::size_t max_len
     // first bytes may still be arriving) can never become a valid line.
     if (held.size() > max_len + separator.size() - 1) return io_result::failed(errc::line_too_long);
     std::size_t ask = options_.strict ? 1 : options_.block;
-    ask = std::min(ask, options_.capacity - held.size());
+    ask = std::min(ask, options_.capacity > held.size() ? options_.capacity - held.size() : 0);
     if (ask == 0) return io_result::failed(errc::buffer_full);
     io_result r = read_lower(ask);
     if (!r.ok()) return r;
@@ -84,7 +115,7 @@ io_result buffered_reader::read_some(mutable_bytes out) {
   if (out.empty()) return io_result::done(0);
   if (begin_ != end_) {
     std::size_t n = std::min(out.size(), end_ - begin_);
-    std::memcpy(out.data(), buf_.data() + begin_, n);
+    std::memcpy(out.data(), buf_.get() + begin_, n);
     consume(n);
     return io_result::done(n);
   }
@@ -103,9 +134,9 @@ io_result buffered_reader::read_some(mutable_bytes out) {
 }
 
 std::vector<byte> buffered_reader::handover() {
-  std::vector<byte> rest(buf_.begin() + static_cast<std::ptrdiff_t>(begin_),
-                         buf_.begin() + static_cast<std::ptrdiff_t>(end_));
-  std::vector<byte>().swap(buf_);
+  std::vector<byte> rest(buf_.get() + begin_, buf_.get() + end_);
+  buf_.reset();
+  size_ = 0;
   begin_ = end_ = 0;
   scanned_ = 0;
   return rest;

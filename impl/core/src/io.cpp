@@ -34,6 +34,7 @@ class core_error_category final : public std::error_category {
       case errc::connection_reset: return "connection_reset: the connection was reset";
       case errc::injected_failure: return "injected_failure: the operation was made to fail (fail_at)";
       case errc::data_limit: return "data_limit: the direction carried its data quota (limit_data)";
+      case errc::broken_pipe: return "broken_pipe: write to a direction the network closed";
     }
     return "unknown core error " + std::to_string(value);
   }

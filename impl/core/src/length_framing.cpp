@@ -23,7 +23,7 @@ length_reader::length_reader(buffered_reader& in, length_options options) : in_(
 
 io_result length_reader::read_prefix() {
   if (options_.prefix == length_prefix::u32be) {
-    io_result r = in_.fill(4);
+    io_result r = in_.fill(4, large_);
     if (r.st == status::eof) {
       return in_.buffered().empty() ? r : io_result::failed(errc::unexpected_eof);
     }
@@ -36,7 +36,7 @@ io_result length_reader::read_prefix() {
     // strict mode still reads nothing past the prefix.
     std::size_t want = 1;
     for (;;) {
-      io_result r = in_.fill(want);
+      io_result r = in_.fill(want, large_);
       if (r.st == status::eof) {
         return in_.buffered().empty() ? r : io_result::failed(errc::unexpected_eof);
       }
@@ -65,6 +65,7 @@ io_result length_reader::read_prefix() {
     }
   }
   if (length_ > options_.max_record) return io_result::failed(errc::record_too_large);
+  large_ = length_ >= in_.options().block;
   have_length_ = true;
   got_ = 0;
   return io_result::done(0);

@@ -13,6 +13,7 @@
 // - Memory is bounded by options::capacity; a request for more is errc::buffer_full.
 
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 #include "stutter/io.hpp"
@@ -31,12 +32,18 @@ class buffered_reader {
   buffered_reader(byte_stream& lower, buffered_reader_options options, std::vector<byte> prefix = {});
 
   // Bytes held and not yet consumed.
-  const_bytes buffered() const { return {buf_.data() + begin_, end_ - begin_}; }
-  void consume(std::size_t n);
+  const_bytes buffered() const { return {buf_.get() + begin_, end_ - begin_}; }
+  void consume(std::size_t n) {
+    begin_ += n < end_ - begin_ ? n : end_ - begin_;
+    scanned_ = 0;
+    if (begin_ == end_) begin_ = end_ = 0;
+  }
 
   // Makes at least `want` bytes available in buffered(). ok(buffered size) | would_block |
   // eof (nothing more will come; buffered() may still hold fewer than `want`) | error.
-  io_result fill(std::size_t want);
+  // `exact` asks the lower stream for no more than is missing, even in buffered mode (a
+  // caller about to read a large payload straight into its own memory wants that).
+  io_result fill(std::size_t want, bool exact = false);
 
   // Makes a whole separator-terminated run available. ok(n): buffered()[0, n) ends with
   // `separator`. errc::line_too_long when max_len bytes arrive without the separator.
@@ -53,15 +60,17 @@ class buffered_reader {
   const buffered_reader_options& options() const { return options_; }
   // Bytes this reader asked the lower stream for and got, in total.
   std::size_t bytes_from_lower() const { return from_lower_; }
-  std::size_t allocated() const { return buf_.capacity(); }
+  std::size_t allocated() const { return size_; }
 
  private:
   io_result read_lower(std::size_t max);
   void compact();
+  void reserve(std::size_t bytes);
 
   byte_stream& lower_;
   buffered_reader_options options_;
-  std::vector<byte> buf_;
+  std::unique_ptr<byte[]> buf_;  // not value-initialised: filling it would cost a pass
+  std::size_t size_ = 0;         // bytes allocated
   std::size_t begin_ = 0;
   std::size_t end_ = 0;
   std::size_t from_lower_ = 0;

@@ -60,6 +60,7 @@ enum class errc : int {
   connection_reset,       // the network reset the connection
   injected_failure,       // a fail_at fault made this operation fail
   data_limit,             // a limit_data fault: the direction carried its quota
+  broken_pipe,            // write to a direction the network closed (half_close)
 };
 
 const std::error_category& core_category();

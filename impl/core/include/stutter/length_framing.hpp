@@ -35,6 +35,8 @@ class length_reader {
   bool have_length_ = false;
   std::uint64_t length_ = 0;
   std::size_t got_ = 0;  // payload bytes already in `out`
+  bool large_ = false;   // the last record was large: read the next prefix exactly, so its
+                         // payload goes straight into the caller's memory (one copy, not two)
 };
 
 class length_writer {

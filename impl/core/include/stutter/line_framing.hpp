@@ -4,6 +4,7 @@
 // framed_writer (payload + separator in one gather write, payload never copied).
 
 #include <cstddef>
+#include <cstring>
 #include <vector>
 
 #include "stutter/buffered_reader.hpp"
@@ -23,9 +24,35 @@ class line_reader {
   // eof only at a record boundary; eof inside a line is errc::unexpected_eof.
   io_result read_line(std::vector<byte>& out);
 
+  // The same without a copy: ok(n) and `line` views the line inside the reader's buffer,
+  // valid until the next call on this reader. Call release() before handing the buffered
+  // reader over, so the viewed line is not handed over with the rest.
+  io_result next_line(const_bytes& line) {
+    release();
+    // Fast path, inline: a one-byte separator already buffered within the limit.
+    if (options_.separator.size() == 1) {
+      const_bytes held = in_.buffered();
+      const std::size_t span = held.size() < options_.max_line + 1 ? held.size() : options_.max_line + 1;
+      if (const void* hit = std::memchr(held.data(), options_.separator[0], span)) {
+        const auto len = static_cast<std::size_t>(static_cast<const byte*>(hit) - held.data());
+        line = held.first(len);
+        viewed_ = len + 1;
+        return io_result::done(len);
+      }
+    }
+    return next_line_slow(line);
+  }
+  void release() {
+    in_.consume(viewed_);
+    viewed_ = 0;
+  }
+
  private:
+  io_result next_line_slow(const_bytes& line);
+
   buffered_reader& in_;
   line_options options_;
+  std::size_t viewed_ = 0;  // bytes of the line last handed out by next_line, not yet consumed
 };
 
 class line_writer {

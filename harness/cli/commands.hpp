@@ -1,0 +1,68 @@
+#pragma once
+// The `stutter` subcommands. Each returns the process exit code:
+// 0 all passed, 1 a conformance failure, 2 usage or bad input.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stutter::cli {
+
+inline constexpr int exit_pass = 0;
+inline constexpr int exit_failure = 1;
+inline constexpr int exit_bad_input = 2;
+
+struct output_options {
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct run_options {
+  std::vector<std::string> paths;
+  std::string seeds;  // "" = each scenario's own seed
+  std::string json_file;
+  std::string junit_file;
+  std::string report_dir;
+  std::string shard = "1/1";
+  unsigned jobs = 1;
+  output_options output;
+};
+int run_command(const run_options& o);
+
+struct replay_options {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::string trace_file;
+  std::string json_file;
+};
+int replay_command(const replay_options& o);
+
+struct explore_options {
+  std::string stack;  // comma-separated layers, bottom to top
+  std::string seeds;  // "A..B" or "N"
+  double time_budget = 0;  // seconds; 0 = use seeds
+  std::string out_dir = "stutter-failures";
+  std::string implementation = "stutter";
+  unsigned jobs = 1;
+  bool keep_going = false;
+  std::string json_file;
+  std::string shard = "1/1";
+  output_options output;
+};
+int explore_command(const explore_options& o);
+
+int validate_command(const std::vector<std::string>& files);
+int list_command();
+
+struct report_options {
+  std::vector<std::string> results;
+  std::string out_dir;
+  std::string merged_json;
+};
+int report_command(const report_options& o);
+
+// Where the bundled corpus lives: ./scenarios when run from a checkout, else the source tree's.
+std::string default_corpus();
+
+}  // namespace stutter::cli

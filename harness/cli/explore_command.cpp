@@ -1,0 +1,170 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "output.hpp"
+#include "runner/generate.hpp"
+#include "runner/implementations.hpp"
+#include "runner/shrink.hpp"
+#include "scenario/names.hpp"
+#include "scenario/save.hpp"
+#include "sim/rng.hpp"
+#include "sim/trace.hpp"
+
+namespace stutter::cli {
+namespace {
+
+std::optional<std::vector<scenario::layer>> parse_stack(const std::string& text) {
+  std::vector<scenario::layer> out;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    auto l = scenario::parse_layer(part);
+    if (!l) return std::nullopt;
+    out.push_back(*l);
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+// The explore scenario of one seed: about one in four also turns on a destructive fault.
+scenario::scenario explore_scenario(const std::vector<scenario::layer>& stack, std::uint64_t seed,
+                                    const std::string& implementation) {
+  sim::rng g(seed, /*stream=*/11);
+  auto s = runner::generate_scenario(stack, seed, {.destructive = g.below(4) == 0});
+  s.peer = implementation;
+  return s;
+}
+
+// Shrinks a failure, saves it and prints how to replay it. The saved file's path.
+std::string save_failure(const explore_options& o, const scenario::scenario& failing, const runner::run_result& r) {
+  const std::string invariant = r.invariant.value_or("liveness.progress");
+  auto shrunk = runner::shrink(failing, invariant);
+  scenario::scenario minimal = shrunk.minimal;
+  minimal.name = failing.name + "-shrunk";
+  minimal.category = "explore";
+  minimal.commit = STUTTER_COMMIT;
+  minimal.description = "Found by `stutter explore --stack " + o.stack + "` at seed " + std::to_string(failing.seed) +
+                        " (commit " STUTTER_COMMIT "); shrunk from " + std::to_string(shrunk.schedule_before) +
+                        " fault decisions and " + std::to_string(shrunk.steps_before) + " workload steps to " +
+                        std::to_string(minimal.fault.schedule.size()) + " and " +
+                        std::to_string(minimal.client.workload.size() + minimal.server.workload.size()) +
+                        ". It breaks " + invariant + ": " + shrunk.result.message;
+  minimal.expect = {};
+  const std::string path = (std::filesystem::path(o.out_dir) / (minimal.name + ".json")).generic_string();
+  if (!write_file(path, scenario::save_scenario(minimal))) return {};
+  std::cout << "FAIL  " << failing.name << "  " << invariant << "\n    " << r.message << "\n    shrunk in "
+            << shrunk.runs << " runs to " << minimal.fault.schedule.size() << " fault decisions, "
+            << minimal.client.workload.size() + minimal.server.workload.size() << " steps\n    replay: stutter replay "
+            << path << "\n";
+  return path;
+}
+
+}  // namespace
+
+int explore_command(const explore_options& o) {
+  auto stack = parse_stack(o.stack);
+  if (!stack) {
+    std::cerr << "stutter explore: --stack takes layers separated by commas (line, length, http-upgrade, "
+                 "websocket, tls), got \""
+              << o.stack << "\"\n";
+    return exit_bad_input;
+  }
+  if (!runner::factory_for(o.implementation)) {
+    std::cerr << "stutter explore: no implementation named \"" << o.implementation << "\" (see `stutter list`)\n";
+    return exit_bad_input;
+  }
+  auto shard = parse_shard(o.shard);
+  if (!shard) {
+    std::cerr << "stutter explore: --shard takes K/N with 1 <= K <= N, got \"" << o.shard << "\"\n";
+    return exit_bad_input;
+  }
+  std::pair<std::uint64_t, std::uint64_t> range{0, UINT64_MAX - 1};
+  if (!o.seeds.empty()) {
+    auto parsed = parse_seed_range(o.seeds);
+    if (!parsed) {
+      std::cerr << "stutter explore: --seeds takes N or A..B, got \"" << o.seeds << "\"\n";
+      return exit_bad_input;
+    }
+    range = *parsed;
+  } else if (o.time_budget <= 0) {
+    range = {0, 999};
+  }
+
+  const bool tty = isatty(STDERR_FILENO) != 0 && !o.output.quiet;
+  // Wall time bounds how long we search, never what a run does.
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+
+  std::vector<work_item> items;
+  std::vector<work_outcome> outcomes;
+  std::size_t failures = 0;
+  const std::size_t batch = std::max<std::size_t>(1, o.jobs) * 8;
+  std::uint64_t seed = range.first;
+  bool exhausted = false;
+  while (!exhausted) {
+    if (o.time_budget > 0 && elapsed() >= o.time_budget) break;
+    std::vector<work_item> batch_items;
+    while (batch_items.size() < batch) {
+      if (seed % shard->second == shard->first - 1) {
+        batch_items.push_back({"", explore_scenario(*stack, seed, o.implementation), true});
+      }
+      if (seed == range.second) {
+        exhausted = true;
+        break;
+      }
+      ++seed;
+    }
+    auto batch_outcomes = execute_all(batch_items, o.jobs);
+    bool stop = false;
+    for (std::size_t i = 0; i < batch_items.size(); ++i) {
+      if (runner::is_failure(batch_outcomes[i].result.verdict)) {
+        ++failures;
+        auto saved = save_failure(o, batch_items[i].scenario, batch_outcomes[i].result);
+        batch_items[i].file = saved;
+        batch_items[i].seed_overridden = false;
+        if (!o.keep_going) {
+          stop = true;
+          items.push_back(std::move(batch_items[i]));
+          outcomes.push_back(std::move(batch_outcomes[i]));
+          break;
+        }
+      }
+      items.push_back(std::move(batch_items[i]));
+      outcomes.push_back(std::move(batch_outcomes[i]));
+    }
+    if (tty) {
+      std::fprintf(stderr, "\rexplore %s: %zu runs, %.0f runs/s, %zu failures", o.stack.c_str(), items.size(),
+                   items.size() / std::max(elapsed(), 1e-9), failures);
+    }
+    if (stop) break;
+  }
+  if (tty) std::fprintf(stderr, "\n");
+  if (!o.output.quiet) {
+    std::cout << "explore " << o.stack << ": " << items.size() << " runs in " << std::fixed;
+    std::cout.precision(1);
+    std::cout << elapsed() << " s, " << failures << " failures\n";
+  }
+  run_context context{"stutter explore --stack " + o.stack, o.shard, o.seeds, static_cast<std::uint64_t>(elapsed() * 1000)};
+  // The results document keeps every failure and the first runs as a sample: an explore
+  // run can make hundreds of thousands of runs, which no report page needs.
+  constexpr std::size_t sample = 100;
+  std::vector<work_item> kept_items;
+  std::vector<work_outcome> kept_outcomes;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i < sample || runner::is_failure(outcomes[i].result.verdict)) {
+      kept_items.push_back(items[i]);
+      kept_outcomes.push_back(outcomes[i]);
+    }
+  }
+  const int written = write_outputs(kept_items, kept_outcomes, context, o.json_file, "", "");
+  if (written != exit_pass) return written;
+  return print_summary(items, outcomes, o.output) ? exit_pass : exit_failure;
+}
+
+}  // namespace stutter::cli

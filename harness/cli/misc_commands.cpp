@@ -1,0 +1,66 @@
+// validate, list, report: the small commands.
+#include <filesystem>
+#include <iostream>
+
+#include "commands.hpp"
+#include "corpus.hpp"
+#include "output.hpp"
+#include "runner/checks.hpp"
+#include "runner/implementations.hpp"
+#include "runner/stack.hpp"
+#include "scenario/names.hpp"
+#include "stutter_reports/report.hpp"
+
+namespace stutter::cli {
+
+int validate_command(const std::vector<std::string>& files) {
+  bool ok = true;
+  auto loaded = load_corpus(files, ok);
+  std::cout << loaded.size() << " valid scenario files\n";
+  return ok ? exit_pass : exit_bad_input;
+}
+
+int list_command() {
+  std::cout << "stacks (layers, bottom to top; framing layers are phases used in turn):\n";
+  for (auto name : scenario::all_layer_names()) {
+    auto l = *scenario::parse_layer(name);
+    std::cout << "  " << name << (runner::layer_supported(l) ? "" : "  (not implemented yet: runs are unimplemented)")
+              << "\n";
+  }
+  std::cout << "implementations (the scenario's \"peer\"):\n";
+  for (auto name : runner::implementation_names()) std::cout << "  " << name << "\n";
+  std::cout << "fault kinds:\n";
+  for (auto name : scenario::all_fault_kind_names()) std::cout << "  " << name << "\n";
+  std::cout << "invariants:\n";
+  for (const char* id : {"bytes.exact", "framing.records", "chunking.invariance", "handover.exact",
+                         "handover.no_overread", "buffer.bounded", "retry.same_buffer", "status.meaning",
+                         "liveness.progress", "reneg.complete", "close.orderly", "ws.rfc6455.*", "determinism.trace"}) {
+    std::cout << "  " << id << "\n";
+  }
+  std::cout << "verdicts:\n";
+  for (auto name : scenario::all_verdict_names()) std::cout << "  " << name << "\n";
+  return exit_pass;
+}
+
+int report_command(const report_options& o) {
+  std::vector<nlohmann::json> docs;
+  reports::report_options options;
+  try {
+    for (const auto& f : o.results) {
+      docs.push_back(reports::read_results_file(f));
+      options.document_names.push_back(f);
+    }
+    if (!o.merged_json.empty()) {
+      if (!write_file(o.merged_json, reports::merge_results(docs, options).dump(1) + "\n")) return exit_bad_input;
+    }
+    auto stats = reports::render_report(docs, o.out_dir, options);
+    std::cout << "report: " << (std::filesystem::path(o.out_dir) / "index.html").generic_string() << " (" << stats.runs
+              << " runs, " << stats.pages << " run pages)\n";
+  } catch (const reports::report_error& e) {
+    std::cerr << "stutter report: " << e.what() << "\n";
+    return exit_bad_input;
+  }
+  return exit_pass;
+}
+
+}  // namespace stutter::cli

@@ -1,0 +1,90 @@
+#include "output.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+
+#include "junit.hpp"
+#include "scenario/names.hpp"
+#include "sim/trace.hpp"
+#include "stutter_reports/report.hpp"
+
+namespace stutter::cli {
+
+bool write_file(const std::string& path, const std::string& text) {
+  std::error_code ec;
+  const auto parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "stutter: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+void print_runs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
+                const output_options& output) {
+  if (output.quiet) return;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& r = outcomes[i].result;
+    const bool notable = r.verdict != scenario::verdict::pass;
+    if (!notable && !output.verbose) continue;
+    std::string verdict(scenario::to_string(r.verdict));
+    for (auto& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::cout << verdict << "  " << items[i].scenario.name << " [seed " << items[i].scenario.seed << "] "
+              << sim::to_hex64(r.trace_hash);
+    if (r.invariant) std::cout << "  " << *r.invariant;
+    std::cout << "\n";
+    if (notable && !r.message.empty()) std::cout << "    " << r.message << "\n";
+    if (runner::is_failure(r.verdict)) std::cout << "    replay: " << replay_command(items[i]) << "\n";
+  }
+}
+
+bool print_summary(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
+                   const output_options&) {
+  std::map<std::string, std::size_t> counts;
+  std::size_t failed = 0;
+  bool deterministic = true;
+  for (const auto& o : outcomes) {
+    ++counts[std::string(scenario::to_string(o.result.verdict))];
+    failed += runner::is_failure(o.result.verdict) ? 1 : 0;
+    deterministic = deterministic && o.deterministic;
+  }
+  std::cout << "stutter: " << items.size() << " runs:";
+  const char* sep = " ";
+  for (auto name : scenario::all_verdict_names()) {
+    auto it = counts.find(std::string(name));
+    if (it == counts.end()) continue;
+    std::cout << sep << it->second << " " << name;
+    sep = ", ";
+  }
+  std::cout << "; determinism " << (deterministic ? "ok" : "MISMATCH") << "\n";
+  std::cout << (items.size() - failed) << " passed, " << failed << " failed\n";
+  return failed == 0;
+}
+
+int write_outputs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
+                  const run_context& context, const std::string& json_file, const std::string& junit_file,
+                  const std::string& report_dir) {
+  nlohmann::json doc;
+  if (!json_file.empty() || !report_dir.empty()) doc = results_document(items, outcomes, context);
+  if (!json_file.empty()) {
+    if (!write_file(json_file, doc.dump(1) + "\n")) return exit_bad_input;
+    std::cout << "results: " << json_file << "\n";
+  }
+  if (!junit_file.empty()) {
+    if (!write_file(junit_file, junit_xml(items, outcomes))) return exit_bad_input;
+    std::cout << "junit: " << junit_file << "\n";
+  }
+  if (!report_dir.empty()) {
+    reports::render_report({doc}, report_dir);
+    std::cout << "report: " << (std::filesystem::path(report_dir) / "index.html").generic_string() << "\n";
+  }
+  return exit_pass;
+}
+
+}  // namespace stutter::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The results document (format "stutter-results", version 1; reports/README.md documents
+// it): what `stutter run --json` writes and `stutter report` reads.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "work.hpp"
+
+namespace stutter::cli {
+
+struct run_context {
+  std::string command;
+  std::string shard = "1/1";
+  std::string seeds;
+  std::uint64_t duration_ms = 0;
+};
+
+nlohmann::json results_document(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
+                                const run_context& context);
+
+// One result object (exposed for `stutter replay --json`).
+nlohmann::json result_entry(const work_item& item, const work_outcome& outcome);
+
+}  // namespace stutter::cli

@@ -1,0 +1,116 @@
+#include "mutants/broken_variants.hpp"
+
+#include <memory>
+
+namespace stutter::mutants {
+namespace {
+
+// Passes everything to the real phase; subclasses override the one thing they break.
+class phase_wrapper : public runner::phase {
+ public:
+  explicit phase_wrapper(std::unique_ptr<runner::phase> inner) : inner_(std::move(inner)) {}
+  io_result send(const_bytes data, runner::message_type type) override { return inner_->send(data, type); }
+  io_result receive(std::vector<byte>& out, runner::message_type& type) override { return inner_->receive(out, type); }
+  io_result close(std::uint16_t code) override { return inner_->close(code); }
+  std::vector<byte> handover() override { return inner_->handover(); }
+  const buffered_reader* reader() const override { return inner_->reader(); }
+
+ protected:
+  std::unique_ptr<runner::phase> inner_;
+};
+
+class forgetful_phase final : public phase_wrapper {
+ public:
+  using phase_wrapper::phase_wrapper;
+  std::vector<byte> handover() override {
+    (void)inner_->handover();
+    return {};
+  }
+};
+
+// Beneath the phase: claims every write was taken whole, passing on only what the
+// stream beneath really took.
+class lying_writer final : public byte_stream {
+ public:
+  explicit lying_writer(byte_stream& lower) : lower_(lower) {}
+  io_result read_some(mutable_bytes buf) override { return lower_.read_some(buf); }
+  io_result write_some(std::span<const const_bytes> bufs) override {
+    io_result r = lower_.write_some(bufs);
+    if (!r.ok()) return r;
+    std::size_t total = 0;
+    for (auto b : bufs) total += b.size();
+    return io_result::done(total);
+  }
+  using byte_stream::write_some;
+  io_result shutdown_write() override { return lower_.shutdown_write(); }
+
+ private:
+  byte_stream& lower_;
+};
+
+class lying_phase final : public phase_wrapper {
+ public:
+  lying_phase(std::unique_ptr<lying_writer> writer, std::unique_ptr<runner::phase> inner)
+      : phase_wrapper(std::move(inner)), writer_(std::move(writer)) {}
+
+ private:
+  std::unique_ptr<lying_writer> writer_;  // goes before inner_, whose destructor does not touch it
+};
+
+// Demands one byte more than it holds from the socket before it parses anything.
+class impatient_phase final : public phase_wrapper {
+ public:
+  impatient_phase(std::unique_ptr<runner::phase> inner, buffered_reader& in) : phase_wrapper(std::move(inner)), in_(in) {}
+  io_result receive(std::vector<byte>& out, runner::message_type& type) override {
+    io_result r = in_.fill(in_.buffered().size() + 1);
+    if (r.waiting() || r.st == status::error) return r;
+    return inner_->receive(out, type);
+  }
+
+ private:
+  buffered_reader& in_;
+};
+
+class spurious_phase final : public phase_wrapper {
+ public:
+  using phase_wrapper::phase_wrapper;
+  io_result receive(std::vector<byte>& out, runner::message_type& type) override {
+    if (++calls_ % 2 == 1) return io_result::blocked();
+    return inner_->receive(out, type);
+  }
+
+ private:
+  std::uint64_t calls_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<runner::phase> drops_handover_bytes::make_phase(runner::phase_context ctx) {
+  return std::make_unique<forgetful_phase>(stack_factory::make_phase(std::move(ctx)));
+}
+
+std::unique_ptr<runner::phase> short_write_is_complete::make_phase(runner::phase_context ctx) {
+  auto writer = std::make_unique<lying_writer>(ctx.lower);
+  runner::phase_context inner_ctx{ctx.kind, ctx.role, ctx.config, *writer, std::move(ctx.prefix), ctx.entropy};
+  auto inner = stack_factory::make_phase(std::move(inner_ctx));
+  return std::make_unique<lying_phase>(std::move(writer), std::move(inner));
+}
+
+std::unique_ptr<runner::phase> polls_before_draining::make_phase(runner::phase_context ctx) {
+  auto inner = stack_factory::make_phase(std::move(ctx));
+  auto* in = const_cast<buffered_reader*>(inner->reader());
+  return std::make_unique<impatient_phase>(std::move(inner), *in);
+}
+
+std::unique_ptr<runner::phase> strict_overreads::make_phase(runner::phase_context ctx) {
+  // Phases copy their settings when built, so a local copy may go afterwards.
+  scenario::settings loose = ctx.config;
+  loose.strict = false;
+  return stack_factory::make_phase({ctx.kind, ctx.role, loose, ctx.lower, std::move(ctx.prefix), ctx.entropy});
+}
+
+std::unique_ptr<runner::phase> spurious_would_block::make_phase(runner::phase_context ctx) {
+  return std::make_unique<spurious_phase>(stack_factory::make_phase(std::move(ctx)));
+}
+
+}  // namespace stutter::mutants

@@ -1,0 +1,44 @@
+#pragma once
+// Deliberately broken stacks. Each carries one classic wrapper-stream bug, and each must
+// be rejected by the invariant that exists to catch it; a checker no broken variant can
+// fail proves nothing.
+
+#include "runner/stack.hpp"
+
+namespace stutter::mutants {
+
+// The phase forgets the bytes it read past its end when it hands over (the seed's
+// over-read problem solved wrongly): caught by handover.exact.
+class drops_handover_bytes final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+// The writer treats a short write as complete (and so skips the bytes not taken):
+// caught by bytes.exact.
+class short_write_is_complete final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+// The reader asks the socket for more before looking at what it already holds, so with
+// a whole record buffered and nothing more coming it waits forever: caught by
+// liveness.progress.
+class polls_before_draining final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+// A strict reader that still reads in blocks: caught by handover.no_overread.
+class strict_overreads final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+// Returns would_block without the stream beneath having waited: caught by status.meaning.
+class spurious_would_block final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+}  // namespace stutter::mutants

@@ -1,0 +1,193 @@
+#include "runner/driver.hpp"
+
+#include <algorithm>
+
+#include "scenario/names.hpp"
+
+namespace stutter::runner {
+
+using scenario::step_kind;
+using sim::actor_state;
+
+std::string_view to_string(protocol_phase p) {
+  switch (p) {
+    case protocol_phase::handshake: return "handshake";
+    case protocol_phase::data: return "data";
+    case protocol_phase::renegotiation: return "renegotiation";
+    case protocol_phase::close: return "close";
+  }
+  return "data";
+}
+
+std::string error_name(const std::error_code& ec) {
+  std::string message = ec.message();
+  auto colon = message.find(':');
+  return colon == std::string::npos ? message : message.substr(0, colon);
+}
+
+endpoint_driver::endpoint_driver(scenario::endpoint_id self, const scenario::endpoint& spec, stack& layers,
+                                 sim::network& net, endpoint_observations& seen)
+    : self_(self), spec_(spec), layers_(layers), net_(net), seen_(seen) {
+  seen_.buffer_capacity = spec_.config.buffer_capacity;
+  set_phase(layers_.active().is_handshake() ? protocol_phase::handshake : protocol_phase::data);
+}
+
+void endpoint_driver::set_phase(protocol_phase p) { net_.set_phase(self_, static_cast<std::uint8_t>(p)); }
+
+void endpoint_driver::app_event(std::string_view op, std::uint64_t requested, const io_result& r) {
+  sim::trace_event ev;
+  ev.time = net_.now();
+  ev.endpoint = self_;
+  ev.layer = scenario::to_string(layers_.active_layer());
+  ev.op = op;
+  ev.requested = requested;
+  ev.result = r.st;
+  ev.moved = r.n;
+  ev.error = r.ec;
+  ev.phase = net_.phase(self_);
+  net_.log().record(ev);
+}
+
+actor_state endpoint_driver::advance() {
+  ++step_;
+  seen_.steps_done = step_;
+  raw_sent_ = 0;
+  if (const buffered_reader* in = layers_.active().reader()) {
+    seen_.max_buffer = std::max(seen_.max_buffer, in->allocated());
+  }
+  return actor_state::runnable;
+}
+
+actor_state endpoint_driver::fail(const io_result& r, std::string what) {
+  seen_.unexpected_error = endpoint_observations::deviation{step_, std::move(what), r.ec};
+  done_ = true;
+  net_.abort(self_);
+  return actor_state::done;
+}
+
+// A waiting result must have a reason below it (status.meaning): the lower stream
+// returned a waiting result during this very call, in the direction the result names.
+actor_state endpoint_driver::wait_for(const io_result& r, op_dir dir, std::uint64_t waits_before) {
+  const tap_stream& tap = layers_.tap();
+  op_dir wait = dir;
+  if (r.st == status::need_read) wait = op_dir::read;
+  if (r.st == status::need_write) wait = op_dir::write;
+  if (!seen_.status_violation) {
+    if (tap.waits() == waits_before) {
+      seen_.status_violation = {step_, std::string(to_string(r.st)) + " returned although the stream beneath did not wait"};
+    } else if ((tap.last_wait() == tap_stream::wait_dir::read) != (wait == op_dir::read)) {
+      seen_.status_violation = {step_, std::string(to_string(r.st)) + " names the other direction than the stream beneath waits on"};
+    }
+  }
+  return wait == op_dir::read ? actor_state::wait_read : actor_state::wait_write;
+}
+
+actor_state endpoint_driver::step() {
+  if (done_) return actor_state::done;
+  phase& active = layers_.active();
+  if (active.is_handshake()) {
+    const std::uint64_t before = layers_.tap().waits();
+    io_result r = active.open();
+    app_event("open", 0, r);
+    if (r.waiting()) return wait_for(r, r.st == status::need_write ? op_dir::write : op_dir::read, before);
+    if (!r.ok()) return fail(r, "handshake failed");
+    layers_.switch_phase();
+    set_phase(protocol_phase::data);
+    return actor_state::runnable;
+  }
+  if (step_ >= spec_.workload.size()) {
+    seen_.finished = true;
+    done_ = true;
+    return actor_state::done;
+  }
+  return run_step(spec_.workload[step_]);
+}
+
+actor_state endpoint_driver::run_step(const scenario::step& s) {
+  phase& active = layers_.active();
+  const std::uint64_t before = layers_.tap().waits();
+  const std::size_t phase_index = layers_.phase_index();
+  switch (s.kind) {
+    case step_kind::send: {
+      io_result r = active.send(s.data, s.type);
+      app_event("send", s.data.size(), r);
+      if (r.waiting()) return wait_for(r, op_dir::write, before);
+      if (!r.ok()) return fail(r, "send failed");
+      seen_.sent.push_back({phase_index, s.type, s.data});
+      return advance();
+    }
+    case step_kind::expect:
+    case step_kind::expect_eof:
+    case step_kind::expect_error: {
+      scenario::message_type type{};
+      io_result r = active.receive(inbox_, type);
+      app_event("receive", 0, r);
+      if (r.waiting()) return wait_for(r, op_dir::read, before);
+      if (r.ok()) seen_.delivered.push_back({phase_index, type, inbox_});
+      if (r.st == status::eof) seen_.saw_eof = true;
+      const bool wanted = (s.kind == step_kind::expect && r.ok()) ||
+                          (s.kind == step_kind::expect_eof && r.st == status::eof) ||
+                          (s.kind == step_kind::expect_error && r.st == status::error && error_name(r.ec) == s.error);
+      if (wanted) {
+        if (s.kind == step_kind::expect && (inbox_ != s.data || type != s.type) && !seen_.mismatch) {
+          seen_.mismatch = {step_, "received record differs from the expected one", {}};
+        }
+        if (s.kind == step_kind::expect_error) {
+          done_ = true;  // the stream is broken now; nothing else can follow
+          seen_.finished = true;
+          net_.abort(self_);
+          return actor_state::done;
+        }
+        return advance();
+      }
+      if (r.st == status::error && s.kind != step_kind::expect_error) return fail(r, "receive failed");
+      std::string what = "expected ";
+      what += scenario::to_string(s.kind);
+      if (s.kind == step_kind::expect_error) what.append(" ").append(s.error);
+      what.append(", got ").append(to_string(r.st));
+      if (r.ec) what.append(" ").append(error_name(r.ec));
+      if (!seen_.mismatch) seen_.mismatch = {step_, what, r.ec, r.st == status::eof};
+      done_ = true;
+      net_.abort(self_);
+      return actor_state::done;
+    }
+    case step_kind::switch_phase:
+      app_event("switch", 0, io_result::done(0));
+      if (!layers_.switch_phase()) {
+        return fail(io_result::failed(std::make_error_code(std::errc::invalid_argument)), "no phase to switch to");
+      }
+      return advance();
+    case step_kind::close: {
+      set_phase(protocol_phase::close);
+      io_result r = active.close(s.code);
+      app_event("close", 0, r);
+      if (r.waiting()) return wait_for(r, op_dir::write, before);
+      if (!r.ok()) return fail(r, "close failed");
+      return advance();
+    }
+    case step_kind::raw: {
+      const_bytes rest = const_bytes(s.data).subspan(raw_sent_);
+      io_result r = rest.empty() ? io_result::done(0) : layers_.socket().write_some(rest);
+      app_event("raw", rest.size(), r);
+      if (r.waiting()) return r.st == status::need_read ? actor_state::wait_read : actor_state::wait_write;
+      if (!r.ok()) return fail(r, "raw write failed");
+      raw_sent_ += r.n;
+      if (raw_sent_ < s.data.size()) return actor_state::runnable;
+      return advance();
+    }
+    case step_kind::ping: {
+      io_result r = active.ping(s.data);
+      app_event("ping", s.data.size(), r);
+      if (r.waiting()) return wait_for(r, op_dir::write, before);
+      if (!r.ok()) return fail(r, "ping failed");
+      return advance();
+    }
+    case step_kind::renegotiate:
+    case step_kind::key_update:
+      return fail(io_result::failed(std::make_error_code(std::errc::not_supported)),
+                  "renegotiation needs a tls layer");
+  }
+  return advance();
+}
+
+}  // namespace stutter::runner

@@ -1,0 +1,28 @@
+#pragma once
+// Shrinking: turns a failing scenario into a small one that still fails the same way.
+//
+// The scenario is first pinned to the explicit fault schedule its failing run took; then
+// schedule entries, workload steps and payload sizes are removed greedily (delta
+// debugging: large chunks first, then single items) as long as the run still breaks the
+// same invariant. Every candidate is a real run, so the result replays exactly.
+
+#include <cstddef>
+#include <string>
+
+#include "runner/runner.hpp"
+
+namespace stutter::runner {
+
+struct shrink_result {
+  scenario::scenario minimal;
+  run_result result;      // the minimal scenario's run
+  std::size_t runs = 0;   // candidate runs tried
+  std::size_t schedule_before = 0;
+  std::size_t steps_before = 0;
+};
+
+// `failing` must fail (verdict fail or hang) with `invariant` under `options`.
+shrink_result shrink(const scenario::scenario& failing, const std::string& invariant, const run_options& options = {},
+                     std::size_t max_runs = 5000);
+
+}  // namespace stutter::runner

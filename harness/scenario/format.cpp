@@ -1,0 +1,26 @@
+#include "scenario/format.hpp"
+
+namespace stutter::scenario::format {
+namespace {
+
+bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+}  // namespace
+
+bool is_error_name(std::string_view s) {
+  if (s.empty() || s.size() > max_error_name_bytes || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (char c : s) {
+    if (!is_lower_or_digit(c) && c != '_') return false;
+  }
+  return true;
+}
+
+bool is_invariant_id(std::string_view s) {
+  if (s.empty() || s.size() > max_invariant_bytes || !is_lower_or_digit(s[0])) return false;
+  for (char c : s) {
+    if (!is_lower_or_digit(c) && c != '_' && c != '.' && c != '*' && c != '-') return false;
+  }
+  return true;
+}
+
+}  // namespace stutter::scenario::format

@@ -1,0 +1,77 @@
+// Every checker is shown to catch the bug it exists for: a broken variant of the stack is
+// explored over seeds until a run fails, and the failure must name the right invariant,
+// while the real implementation passes the very same scenario.
+#include <boost/test/unit_test.hpp>
+
+#include "mutants/broken_variants.hpp"
+#include "runner/generate.hpp"
+#include "runner/runner.hpp"
+
+using namespace stutter;
+using scenario::layer;
+
+namespace {
+
+struct found {
+  std::uint64_t seed = 0;
+  std::string invariant;
+  std::string message;
+};
+
+// The first seed (of `tries`) whose generated scenario fails with the broken factory.
+std::optional<found> explore(runner::stack_factory& broken, const std::vector<layer>& stack, int tries,
+                             bool strict_only = false) {
+  for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(tries); ++seed) {
+    auto s = runner::generate_scenario(stack, seed);
+    if (strict_only && !s.server.config.strict) continue;
+    auto r = runner::run_scenario(s, {.factory = &broken});
+    if (r.verdict == scenario::verdict::pass) continue;
+    auto real = runner::run_scenario(s);
+    BOOST_TEST_REQUIRE((real.verdict == scenario::verdict::pass), "seed " << seed << ": " << real.message);
+    return found{seed, r.invariant.value_or(""), r.message};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(broken_variants)
+
+BOOST_AUTO_TEST_CASE(dropping_over_read_bytes_at_handover_breaks_handover_exact) {
+  mutants::drops_handover_bytes broken;
+  auto f = explore(broken, {layer::line, layer::length}, 200);
+  BOOST_TEST_REQUIRE(f.has_value());
+  BOOST_TEST(f->invariant == "handover.exact", f->message);
+}
+
+BOOST_AUTO_TEST_CASE(treating_a_short_write_as_complete_breaks_bytes_exact) {
+  mutants::short_write_is_complete broken;
+  for (const auto& stack : {std::vector<layer>{layer::line}, std::vector<layer>{layer::length}}) {
+    auto f = explore(broken, stack, 200);
+    BOOST_TEST_REQUIRE(f.has_value());
+    BOOST_TEST(f->invariant == "bytes.exact", f->message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(polling_the_socket_before_draining_the_buffer_hangs) {
+  mutants::polls_before_draining broken;
+  auto f = explore(broken, {layer::line}, 200);
+  BOOST_TEST_REQUIRE(f.has_value());
+  BOOST_TEST(f->invariant == "liveness.progress", f->message);
+}
+
+BOOST_AUTO_TEST_CASE(a_strict_reader_that_reads_ahead_breaks_no_overread) {
+  mutants::strict_overreads broken;
+  auto f = explore(broken, {layer::line, layer::length}, 300, /*strict_only=*/true);
+  BOOST_TEST_REQUIRE(f.has_value());
+  BOOST_TEST(f->invariant == "handover.no_overread", f->message);
+}
+
+BOOST_AUTO_TEST_CASE(a_would_block_without_reason_breaks_status_meaning) {
+  mutants::spurious_would_block broken;
+  auto f = explore(broken, {layer::length}, 50);
+  BOOST_TEST_REQUIRE(f.has_value());
+  BOOST_TEST(f->invariant == "status.meaning", f->message);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,37 @@
+#pragma once
+// Merges parsed documents (e.g. shards) into one deterministic run.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model.hpp"
+
+namespace stutter::reports::detail {
+
+struct merged_run {
+  std::vector<std::string> document_names;
+  std::string tool_name;
+  std::string tool_version;
+  std::string commit;
+  std::vector<std::string> commands;  // distinct values, sorted
+  std::vector<std::string> shards;    // distinct values, in shard order
+  std::vector<std::string> seeds;     // distinct values, sorted
+  std::string determinism;            // "ok", "" when no document reported it, else the non-ok values
+  std::optional<std::uint64_t> duration_ms;  // summed over documents
+  std::vector<result_row> rows;       // sorted by (category, scenario, implementation, seed)
+  counts verdicts;                    // only verdicts that occur
+};
+
+// Throws report_error on duplicate runs or ids, or when documents come from different builds.
+// Assigns every row that needs one a unique, filename-safe page name.
+merged_run merge(std::vector<parsed_document> documents);
+
+// The merged results document; result objects are copied unchanged from `originals`.
+nlohmann::json to_json(const merged_run& run, const std::vector<nlohmann::json>& originals);
+
+// Parses and merges; names default to "document N".
+merged_run parse_and_merge(const std::vector<nlohmann::json>& documents, const std::vector<std::string>& names);
+
+}  // namespace stutter::reports::detail
