@@ -4,6 +4,8 @@
 #include <set>
 
 #include "runner/phase_model.hpp"
+#include "runner/tls_checks.hpp"
+#include "runner/ws_checks.hpp"
 #include "scenario/names.hpp"
 
 namespace stutter::runner {
@@ -12,16 +14,16 @@ using scenario::layer;
 using scenario::step_kind;
 using bytes = std::vector<std::uint8_t>;
 
+bool is_network_error(const std::string& name) {
+  static const std::set<std::string> names{"connection_reset", "injected_failure",     "data_limit",
+                                           "broken_pipe",      "unexpected_eof",       "write_after_shutdown",
+                                           "truncated"};
+  return names.count(name) != 0;
+}
+
 namespace {
 
 std::string who(const endpoint_view& e) { return std::string(scenario::to_string(e.id)); }
-
-// Errors a destructive fault may legitimately cause.
-bool is_network_error(const std::string& name) {
-  static const std::set<std::string> names{"connection_reset", "injected_failure", "data_limit",
-                                           "broken_pipe",      "unexpected_eof",   "write_after_shutdown"};
-  return names.count(name) != 0;
-}
 
 std::vector<bytes> records_of(const std::vector<record>& all, std::size_t phase) {
   std::vector<bytes> out;
@@ -247,9 +249,9 @@ std::optional<violation> check_close_orderly(const run_facts& run, const endpoin
 std::optional<violation> check_all(const run_facts& run) {
   using check = std::optional<violation> (*)(const run_facts&, const endpoint_view&);
   // Data checks first: a hang caused by lost bytes is reported as the lost bytes.
-  static constexpr check order[] = {check_bytes_exact,          check_handover_exact, check_handover_no_overread,
-                                    check_framing_records,      check_buffer_bounded, check_status_meaning,
-                                    check_close_orderly};
+  static constexpr check order[] = {check_bytes_exact,     check_ws_rfc6455,      check_handover_exact,
+                                    check_handover_no_overread, check_framing_records, check_reneg_complete,
+                                    check_buffer_bounded,  check_status_meaning,   check_close_orderly};
   for (check c : order) {
     for (const endpoint_view* e : {&run.client, &run.server}) {
       if (auto v = c(run, *e)) return v;

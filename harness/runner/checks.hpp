@@ -57,6 +57,10 @@ std::optional<violation> check_status_meaning(const run_facts& run, const endpoi
 // stop with a network error or an orderly end, never a protocol error or a hang.
 std::optional<violation> check_close_orderly(const run_facts& run, const endpoint_view& e);
 
+// Whether an error name (error_name()) is one a destructive network fault may cause, as
+// opposed to a protocol error.
+bool is_network_error(const std::string& name);
+
 // Every check, in the order results report them; the first violation decides the verdict.
 std::optional<violation> check_all(const run_facts& run);
 

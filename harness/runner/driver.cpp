@@ -183,9 +183,21 @@ actor_state endpoint_driver::run_step(const scenario::step& s) {
       return advance();
     }
     case step_kind::renegotiate:
-    case step_kind::key_update:
-      return fail(io_result::failed(std::make_error_code(std::errc::not_supported)),
-                  "renegotiation needs a tls layer");
+    case step_kind::key_update: {
+      auto* control = dynamic_cast<renegotiation_control*>(layers_.transform());
+      if (!control) {
+        return fail(io_result::failed(std::make_error_code(std::errc::not_supported)),
+                    "renegotiation needs a tls layer");
+      }
+      set_phase(protocol_phase::renegotiation);
+      const std::error_code ec =
+          s.kind == step_kind::renegotiate ? control->renegotiate() : control->key_update(/*update_requested=*/true);
+      app_event(s.kind == step_kind::renegotiate ? "renegotiate" : "key_update", 0,
+                ec ? io_result::failed(ec) : io_result::done(0));
+      if (ec) return fail(io_result::failed(ec), "renegotiation could not start");
+      ++seen_.renegotiations_requested;
+      return advance();
+    }
   }
   return advance();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "runner/generate_tls.hpp"
 #include "scenario/names.hpp"
 #include "sim/rng.hpp"
 
@@ -106,6 +107,7 @@ scenario::scenario generate_scenario(const std::vector<layer>& stack, std::uint6
   s.server.stack = stack;
 
   if (options.faults) draw_swarm(g, s.fault, options.destructive);
+  if (!stack.empty() && stack.front() == layer::tls) add_tls_workload(g, s);
 
   std::vector<layer> phases;
   for (layer l : stack) {

@@ -35,6 +35,8 @@ struct endpoint_observations {
   std::optional<deviation> mismatch;          // an expect/expect_eof/expect_error that saw otherwise
   std::optional<deviation> status_violation;  // a waiting result with no reason (status.meaning)
 
+  std::size_t renegotiations_requested = 0;  // renegotiate / key_update steps that started one
+
   std::size_t max_buffer = 0;  // most bytes the active phase's reader held allocated
   std::size_t buffer_capacity = 0;
 };

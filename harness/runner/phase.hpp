@@ -40,6 +40,18 @@ class phase {
   virtual const buffered_reader* reader() const { return nullptr; }
 };
 
+// Implemented by a transform layer (tls) that can renegotiate: the workload's
+// renegotiate / key_update steps reach it through this interface.
+class renegotiation_control {
+ public:
+  virtual ~renegotiation_control() = default;
+  // Starts a renegotiation (TLS 1.2) or key update (TLS 1.3); it completes during the
+  // following reads and writes. An error when it cannot be started.
+  virtual std::error_code renegotiate() = 0;
+  // TLS 1.3 key update, asking the peer to update its keys too when update_requested.
+  virtual std::error_code key_update(bool update_requested) = 0;
+};
+
 // What a phase is built from.
 struct phase_context {
   scenario::layer kind;

@@ -3,6 +3,8 @@
 #include <stdexcept>
 
 #include "runner/framing_phases.hpp"
+#include "runner/tls_layer.hpp"
+#include "runner/websocket_phases.hpp"
 #include "scenario/names.hpp"
 #include "sim/rng.hpp"
 
@@ -12,19 +14,22 @@ using scenario::layer;
 
 bool is_transform(layer kind) { return kind == layer::tls; }
 
-bool layer_supported(layer kind) { return kind == layer::line || kind == layer::length; }
+bool layer_supported(layer) { return true; }
 
 std::unique_ptr<phase> stack_factory::make_phase(phase_context ctx) {
   switch (ctx.kind) {
     case layer::line: return make_line_phase(std::move(ctx));
     case layer::length: return make_length_phase(std::move(ctx));
+    case layer::http_upgrade:
+    case layer::websocket: return make_websocket_layer_phase(std::move(ctx));
     default: return nullptr;
   }
 }
 
-std::unique_ptr<byte_stream> stack_factory::make_transform(layer, scenario::endpoint_id, const scenario::settings&,
-                                                           byte_stream&, std::uint64_t) {
-  return nullptr;
+std::unique_ptr<byte_stream> stack_factory::make_transform(layer kind, scenario::endpoint_id role,
+                                                           const scenario::settings& config, byte_stream& lower,
+                                                           std::uint64_t seed) {
+  return kind == layer::tls ? make_tls_transform(role, config, lower, seed) : nullptr;
 }
 
 stack::stack(scenario::endpoint_id role, const scenario::endpoint& spec, byte_stream& socket, stack_factory& factory,

@@ -32,14 +32,20 @@ inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [
 
 // Implementations a scenario can name; runner/implementations.cpp builds each (the mutants
 // are deliberately broken stacks whose saved failures must replay).
-inline constexpr std::array<std::string_view, 8> peers{"stutter",
-                                                       "wslay",
-                                                       "gnutls",
-                                                       "mutant:drops-handover-bytes",
-                                                       "mutant:short-write-is-complete",
-                                                       "mutant:polls-before-draining",
-                                                       "mutant:strict-overreads",
-                                                       "mutant:spurious-would-block"};
+inline constexpr std::array<std::string_view, 14> peers{"stutter",
+                                                        "wslay",
+                                                        "wslay-client",
+                                                        "gnutls",
+                                                        "gnutls-client",
+                                                        "mutant:drops-handover-bytes",
+                                                        "mutant:short-write-is-complete",
+                                                        "mutant:polls-before-draining",
+                                                        "mutant:strict-overreads",
+                                                        "mutant:spurious-would-block",
+                                                        "mutant:ws-fixed-mask-key",
+                                                        "mutant:ws-forgets-header-on-short-write",
+                                                        "mutant:ws-server-drops-overread",
+                                                        "mutant:naive-tls"};
 inline constexpr std::array<std::string_view, 2> length_prefixes{"u32be", "varint"};
 inline constexpr std::array<std::string_view, 2> tls_versions{"1.2", "1.3"};
 

@@ -152,21 +152,31 @@ void exchange_endpoint::maybe_close_transport(exchange_io io) {
   transport_closed_ = true;
 }
 
+// Every waiting result names the only thing that can let a retry progress:
+// owed flight bytes wait for outbound room before anything else happens (so
+// nothing is pulled meanwhile), a side blocked on its peer waits for inbound
+// bytes, a committed record waits for outbound room.
 exchange_result exchange_endpoint::user_op(exchange_io io, op kind, byte_view data) {
   if (error_ != exchange_error::none) return fail(error_);
+  bool pushed = false;
+  auto push = [&] {
+    if (!pushed && !out_.empty()) push_once(io);
+    pushed = true;
+  };
   if (committed_op_ == op::none) {
     if (sent_close_) return fail(exchange_error::usage);
     advance_handshake();
+    if (flight_end_ > 0) push();
+    if (flight_end_ > 0) return status_only(exchange_status::would_block);
     if (blocked_on_peer()) {
       pull_once(io);
       if (error_ != exchange_error::none) return fail(error_);
-    }
-    if (blocked_on_peer()) {
-      push_once(io);
-      // The peer cannot answer a flight it has not received.
+      if (flight_end_ > 0) push();  // the next handshake flight, or an answer
       if (flight_end_ > 0) return status_only(exchange_status::would_block);
-      if (io.in.at_end()) return fail(exchange_error::truncated);
-      return status_only(exchange_status::need_read);
+      if (blocked_on_peer()) {
+        if (io.in.at_end()) return fail(exchange_error::truncated);
+        return status_only(exchange_status::need_read);
+      }
     }
     switch (kind) {
       case op::write:
@@ -193,7 +203,7 @@ exchange_result exchange_endpoint::user_op(exchange_io io, op kind, byte_view da
     return fail(exchange_error::usage);
   }
 
-  push_once(io);
+  push();
   if (committed_end_ > 0) return status_only(exchange_status::would_block);
   committed_op_ = op::none;
   if (kind == op::write) app_bytes_out_ += committed_n_;
@@ -217,11 +227,17 @@ exchange_result exchange_endpoint::read(exchange_io io, std::span<std::uint8_t> 
   if (error_ != exchange_error::none) return fail(error_);
   if (buffer.empty()) return {exchange_status::ok, 0, exchange_error::none};
   advance_handshake();
-  if (app_in_.empty() && !peer_closed_) {
+  // A flight this side owes goes out before anything is pulled.
+  bool pushed = false;
+  if (flight_end_ > 0) {
+    push_once(io);
+    pushed = true;
+  }
+  if (app_in_.empty() && flight_end_ == 0 && !peer_closed_) {
     pull_once(io);
     if (error_ != exchange_error::none) return fail(error_);
+    if (flight_end_ > 0 && !pushed) push_once(io);  // an answer to a hello just read
   }
-  push_once(io);
   maybe_close_transport(io);
   if (!app_in_.empty()) {
     const std::size_t n = std::min(buffer.size(), app_in_.size());

@@ -8,8 +8,11 @@ namespace stutter::models {
 
 bytes encode_exchange_record(exchange_record_type type, byte_view payload) {
   if (payload.size() > 0xffff) throw std::length_error("exchange record payload over 65535 bytes");
-  bytes out = {static_cast<std::uint8_t>(type), static_cast<std::uint8_t>(payload.size() >> 8),
-               static_cast<std::uint8_t>(payload.size())};
+  bytes out;
+  out.reserve(3 + payload.size());
+  out.push_back(static_cast<std::uint8_t>(type));
+  out.push_back(static_cast<std::uint8_t>(payload.size() >> 8));
+  out.push_back(static_cast<std::uint8_t>(payload.size()));
   out.insert(out.end(), payload.begin(), payload.end());
   return out;
 }

@@ -14,7 +14,10 @@ bool ws_close_code_valid(std::uint16_t code) {
 }
 
 bytes ws_close_payload(std::uint16_t code, std::string_view reason) {
-  bytes out = {static_cast<std::uint8_t>(code >> 8), static_cast<std::uint8_t>(code)};
+  bytes out;
+  out.reserve(2 + reason.size());
+  out.push_back(static_cast<std::uint8_t>(code >> 8));
+  out.push_back(static_cast<std::uint8_t>(code));
   out.insert(out.end(), reason.begin(), reason.end());
   return out;
 }

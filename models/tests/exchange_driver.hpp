@@ -2,7 +2,9 @@
 // A fair driver for two exchange endpoints, for the exchange tests.
 //
 // Each side runs two tasks over one endpoint: a writer (the script's actions,
-// then shutdown) and a reader (reads until eof). A task that got a waiting
+// then shutdown) and a reader (reads until eof). The reader runs alongside the
+// writer, or, for a side that reads sequentially, starts once the writer is
+// done (an application that writes everything, then reads). A task that got a waiting
 // result is retried only when the direction it named is ready (need_read and
 // a read's would_block: inbound data or end; need_write and a write's
 // would_block: outbound room), or when its sibling changed the shared
@@ -64,6 +66,8 @@ struct exchange_driver {
   const exchange_script& script;
   std::size_t read_size = 1;
   exchange_expectation expected = expected_observations(script);
+  bool client_reads_after_writing = false;
+  bool server_reads_after_writing = false;
 
   world initial(std::size_t chunk_c2s, std::size_t chunk_s2c, std::size_t capacity = unlimited) const {
     world w{{exchange_endpoint(exchange_role::client, script.config), {}, {}},
@@ -91,15 +95,13 @@ struct exchange_driver {
     return true;
   }
 
-  // The direction the last result named is ready.
-  static bool direction_ready(const world& w, int task) {
-    const task_state& t = state(w, task);
-    if (t.done || !t.waiting) return false;
+  // The direction that `status`, returned by the task, names is ready.
+  static bool direction_ready(const world& w, int task, exchange_status status) {
     const byte_queue& in = is_client(task) ? w.s2c : w.c2s;
     const byte_queue& out = is_client(task) ? w.c2s : w.s2c;
     const bool readable = !in.data.empty() || in.closed;
     const bool writable = out.room() > 0;
-    switch (t.last) {
+    switch (status) {
       case exchange_status::need_read: return readable;
       case exchange_status::need_write: return writable;
       case exchange_status::would_block: return is_writer(task) ? writable : readable;
@@ -107,9 +109,22 @@ struct exchange_driver {
     }
   }
 
-  static bool ready(const world& w, int task) {
+  // The direction the task's last result named is ready.
+  static bool direction_ready(const world& w, int task) {
     const task_state& t = state(w, task);
-    if (t.done) return false;
+    return !t.done && t.waiting && direction_ready(w, task, t.last);
+  }
+
+  // A reader of a sequential side waits for its writer to finish.
+  bool started(const world& w, int task) const {
+    if (is_writer(task)) return true;
+    const bool sequential = is_client(task) ? client_reads_after_writing : server_reads_after_writing;
+    return !sequential || state(w, task - 1).done;
+  }
+
+  bool ready(const world& w, int task) const {
+    const task_state& t = state(w, task);
+    if (t.done || !started(w, task)) return false;
     return !t.waiting || t.woken || direction_ready(w, task);
   }
 

@@ -165,7 +165,9 @@ RC_BOOST_PROP(random_schedules_complete_with_expected_observations, ()) {
        {1, rc::gen::just(exchange_action{exchange_action::kind::renegotiate, {}})}});
   script.client = *sized<std::vector<exchange_action>>(0, 6, action);
   script.server = *sized<std::vector<exchange_action>>(0, 6, action);
-  const exchange_driver d{script, *rc::gen::inRange<std::size_t>(1, 5)};
+  exchange_driver d{script, *rc::gen::inRange<std::size_t>(1, 5)};
+  d.client_reads_after_writing = *rc::gen::arbitrary<bool>();
+  d.server_reads_after_writing = *rc::gen::arbitrary<bool>();
   world wd = d.initial(*rc::gen::inRange<std::size_t>(1, 8), *rc::gen::inRange<std::size_t>(1, 8));
 
   for (int steps = 0; !d.done(wd); ++steps) {

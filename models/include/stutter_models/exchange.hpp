@@ -20,8 +20,9 @@
 //     sides.
 //  4. Close: shutdown() sends a close record: no application data follows it
 //     from that side, but the side still answers hellos. A side closes its
-//     outbound byte queue once it has sent its close, read the peer's close and
-//     has no answer outstanding; then nothing more can need saying.
+//     outbound byte queue once it has sent its close, read the peer's close,
+//     pushed everything and has no hello of its own unanswered: the peer's
+//     hellos all precede its close, so nothing more can need saying.
 //
 // Wire format: every record is type (1 byte), payload length (u16 big-endian),
 // payload. See exchange_record_type.
