@@ -60,8 +60,8 @@ std::string save_failure(const explore_options& o, const scenario::scenario& fai
   if (!write_file(path, scenario::save_scenario(minimal))) return {};
   std::cout << "FAIL  " << failing.name << "  " << invariant << "\n    " << r.message << "\n    shrunk in "
             << shrunk.runs << " runs to " << minimal.fault.schedule.size() << " fault decisions, "
-            << minimal.client.workload.size() + minimal.server.workload.size() << " steps\n    replay: stutter replay "
-            << path << "\n";
+            << minimal.client.workload.size() + minimal.server.workload.size() << " steps, trace hash "
+            << sim::to_hex64(shrunk.result.trace_hash) << "\n    replay: stutter replay " << path << "\n";
   return path;
 }
 

@@ -113,4 +113,11 @@ std::unique_ptr<runner::phase> spurious_would_block::make_phase(runner::phase_co
   return std::make_unique<spurious_phase>(stack_factory::make_phase(std::move(ctx)));
 }
 
+std::unique_ptr<runner::phase> nondeterministic::make_phase(runner::phase_context ctx) {
+  static std::uint32_t runs = 0;  // the bug: state that outlives a run
+  scenario::settings drifting = ctx.config;
+  drifting.read_block = 1 + (++runs % 7);
+  return stack_factory::make_phase({ctx.kind, ctx.role, drifting, ctx.lower, std::move(ctx.prefix), ctx.entropy});
+}
+
 }  // namespace stutter::mutants

@@ -41,4 +41,11 @@ class spurious_would_block final : public runner::stack_factory {
   std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
 };
 
+// Reads in blocks whose size depends on process-global state that survives from one run
+// to the next, so the same scenario does not replay the same: caught by determinism.trace.
+class nondeterministic final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
 }  // namespace stutter::mutants

@@ -10,7 +10,7 @@ namespace stutter::runner {
 namespace {
 
 // Keep in step with format::peers (harness/scenario/format.hpp) and scenarios/schema.json.
-constexpr std::array<std::string_view, 14> names{
+constexpr std::array<std::string_view, 15> names{
     "stutter",
     "wslay",          // the server end is wslay
     "wslay-client",   // the client end is wslay
@@ -25,6 +25,7 @@ constexpr std::array<std::string_view, 14> names{
     "mutant:ws-forgets-header-on-short-write",
     "mutant:ws-server-drops-overread",
     "mutant:naive-tls",
+    "mutant:nondeterministic",
 };
 
 }  // namespace
@@ -36,6 +37,7 @@ std::unique_ptr<stack_factory> factory_for(std::string_view implementation) {
   if (implementation == names[7]) return std::make_unique<mutants::polls_before_draining>();
   if (implementation == names[8]) return std::make_unique<mutants::strict_overreads>();
   if (implementation == names[9]) return std::make_unique<mutants::spurious_would_block>();
+  if (implementation == names[14]) return std::make_unique<mutants::nondeterministic>();
   if (auto ws = make_websocket_implementation(implementation)) return ws;
   if (auto tls = make_tls_implementation(implementation)) return tls;
   return nullptr;

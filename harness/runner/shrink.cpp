@@ -41,15 +41,25 @@ class shrinker {
     }
   }
 
-  // Removes a send on one side together with the matching expect on the other.
-  void reduce_exchanges() {
+  // Removes a step on one side together with its counterpart on the other (a send and
+  // the expect of the same data, a close and the expect_eof, the two switches), so the
+  // conversation stays consistent: removing one half alone would make any implementation
+  // fail, and the shrunk scenario would blame the wrong thing.
+  void reduce_pairs() {
+    auto counterpart = [](const scenario::step& a, const scenario::step& b) {
+      switch (a.kind) {
+        case step_kind::send: return b.kind == step_kind::expect && b.data == a.data && b.type == a.type;
+        case step_kind::close: return b.kind == step_kind::expect_eof;
+        case step_kind::switch_phase: return b.kind == step_kind::switch_phase;
+        default: return false;
+      }
+    };
     for (int side = 0; side < 2; ++side) {
       for (std::size_t i = 0; i < steps(best_, side).size(); ++i) {
-        const auto& s = steps(best_, side)[i];
-        if (s.kind != step_kind::send) continue;
+        const scenario::step s = steps(best_, side)[i];
         auto& other = steps(best_, 1 - side);
         for (std::size_t j = 0; j < other.size(); ++j) {
-          if (other[j].kind != step_kind::expect || other[j].data != s.data) continue;
+          if (!counterpart(s, other[j])) continue;
           scenario::scenario candidate = best_;
           steps(candidate, side).erase(steps(candidate, side).begin() + static_cast<std::ptrdiff_t>(i));
           steps(candidate, 1 - side).erase(steps(candidate, 1 - side).begin() + static_cast<std::ptrdiff_t>(j));
@@ -129,9 +139,7 @@ shrink_result shrink(const scenario::scenario& failing, const std::string& invar
       if (size + bytes >= before) break;
       before = size + bytes;
       sh.reduce_list([](scenario::scenario& s) -> auto& { return s.fault.schedule; });
-      sh.reduce_exchanges();
-      sh.reduce_list([](scenario::scenario& s) -> auto& { return s.client.workload; });
-      sh.reduce_list([](scenario::scenario& s) -> auto& { return s.server.workload; });
+      sh.reduce_pairs();
       sh.reduce_payloads();
     }
     // The kept scenario replays its own recorded schedule exactly.

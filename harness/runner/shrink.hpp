@@ -2,9 +2,9 @@
 // Shrinking: turns a failing scenario into a small one that still fails the same way.
 //
 // The scenario is first pinned to the explicit fault schedule its failing run took; then
-// schedule entries, workload steps and payload sizes are removed greedily (delta
-// debugging: large chunks first, then single items) as long as the run still breaks the
-// same invariant. Every candidate is a real run, so the result replays exactly.
+// schedule entries (delta debugging: large chunks first, then single entries), matched
+// pairs of workload steps (a send and its expect, a close and its expect_eof) and payload
+// sizes are removed greedily as long as the run still breaks the same invariant. Every candidate is a real run, so the result replays exactly.
 
 #include <cstddef>
 #include <string>

@@ -32,7 +32,7 @@ inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [
 
 // Implementations a scenario can name; runner/implementations.cpp builds each (the mutants
 // are deliberately broken stacks whose saved failures must replay).
-inline constexpr std::array<std::string_view, 14> peers{"stutter",
+inline constexpr std::array<std::string_view, 15> peers{"stutter",
                                                         "wslay",
                                                         "wslay-client",
                                                         "gnutls",
@@ -45,7 +45,8 @@ inline constexpr std::array<std::string_view, 14> peers{"stutter",
                                                         "mutant:ws-fixed-mask-key",
                                                         "mutant:ws-forgets-header-on-short-write",
                                                         "mutant:ws-server-drops-overread",
-                                                        "mutant:naive-tls"};
+                                                        "mutant:naive-tls",
+                                                        "mutant:nondeterministic"};
 inline constexpr std::array<std::string_view, 2> length_prefixes{"u32be", "varint"};
 inline constexpr std::array<std::string_view, 2> tls_versions{"1.2", "1.3"};
 
