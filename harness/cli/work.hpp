@@ -25,7 +25,7 @@ struct work_outcome {
 };
 
 // Runs the item twice and compares the traces.
-work_outcome execute(const work_item& item, const runner::run_options& options = {});
+work_outcome execute(const work_item& item, runner::run_options options = {});
 
 // Runs every item on `jobs` threads; outcomes come back in item order whatever the timing.
 std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsigned jobs,

@@ -38,6 +38,7 @@ class trace {
   std::uint64_t hash() const { return hash_; }
   std::uint64_t count() const { return count_; }
   const std::vector<trace_event>& events() const { return events_; }
+  std::vector<trace_event> take_events() { return std::move(events_); }
   bool complete() const { return count_ == events_.size(); }
 
   // The hash as 16 lowercase hex digits.

@@ -26,8 +26,8 @@ exchange_endpoint::exchange_endpoint(exchange_role role, exchange_config config)
 }
 
 void exchange_endpoint::encode_state(bytes& out) const {
-  // Each number as minimal LEB128, each buffer as its size then its bytes.
-  // Compact, because exhaustive searches hash this once per transition.
+  // Every field as minimal LEB128 (buffer sizes among them), then the
+  // buffers' bytes. Compact, because exhaustive searches hash it per transition.
   std::uint8_t fixed[21 * 10];
   std::size_t n = 0;
   for (const std::uint64_t field :

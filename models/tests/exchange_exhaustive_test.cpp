@@ -208,6 +208,7 @@ struct scope {
   std::vector<std::pair<std::size_t, std::size_t>> chunks;  // client->server, server->client
   std::vector<std::size_t> read_sizes;
   bool sequential_readers = false;  // also explore sides that read only after writing
+  std::size_t capacity = unlimited;  // of each queue
 };
 
 std::vector<std::pair<std::size_t, std::size_t>> all_chunks(std::size_t max) {
@@ -229,8 +230,10 @@ std::size_t run(const scope& sc) {
             driver.client_reads_after_writing = (mode & 1) != 0;
             driver.server_reads_after_writing = (mode & 2) != 0;
             explorer e{driver, {}, {}, {}, {}};
-            e.explore(driver.initial(c2s, s2c), nullptr, 0);
+            e.explore(driver.initial(c2s, s2c, sc.capacity), nullptr, 0);
             BOOST_TEST_REQUIRE(!e.failure.has_value(), describe(script, c2s, s2c, read_size)
+                                                           << " capacity="
+                                                           << (sc.capacity == unlimited ? std::string("unlimited") : std::to_string(sc.capacity))
                                                            << " sequential readers=" << mode << ": "
                                                            << e.failure.value_or(""));
             states += e.finished.size();
@@ -270,8 +273,17 @@ BOOST_AUTO_TEST_CASE(one_byte_chunks_with_2_renegotiations) {
   BOOST_TEST(run(sc) > 0u);
 }
 
+// Full queues make writes return would_block and flights wait for room.
+// Below about one flight plus one record of room in each direction, sides
+// that both owe a flight can deadlock (see exchange.hpp).
+BOOST_AUTO_TEST_CASE(backpressure_with_10_byte_queues) {
+  scope sc{2, 1, {2}, {{1, 1}, {3, 2}}, {1}, true, 10};
+  if (full()) sc = {3, 2, {2}, all_chunks(3), {1, 2}, true, 10};
+  BOOST_TEST(run(sc) > 0u);
+}
+
 BOOST_AUTO_TEST_CASE(other_handshake_lengths) {
-  scope sc{2, 1, {1, 3}, {{1, 1}, {3, 2}}, {2}, false};
+  scope sc{2, 1, {1, 3}, {{1, 1}, {3, 2}}, {2}, true};
   if (full()) sc = {3, 2, {1, 3, 4}, all_chunks(3), {1, 2}, true};
   BOOST_TEST(run(sc) > 0u);
 }

@@ -26,6 +26,12 @@
 //
 // Wire format: every record is type (1 byte), payload length (u16 big-endian),
 // payload. See exchange_record_type.
+//
+// Like TLS renegotiation, it can deadlock under backpressure, and that is
+// part of what it models: a side that owes a flight does not pull until the
+// flight is out, so if both sides owe one and both outbound queues are full,
+// neither moves. The tests find no deadlock with unbounded queues, nor with
+// 10-byte queues for their small scripts.
 
 #include <compare>
 #include <cstddef>
@@ -111,10 +117,18 @@ struct exchange_result {
 };
 
 // One side of the conversation. Non-blocking: every call does at most one pull
-// from io.in and one push to io.out, and says what it is waiting for. After
-// would_block, need_read or need_write, retry the same call with the same
-// arguments (write, request_renegotiation and shutdown finish the record they
-// committed). One read and one write-side operation may be pending at a time.
+// from io.in and one push to io.out, and its waiting result names the only
+// thing that can let a retry progress:
+//  - would_block from a write-side call: a flight this side owes, or the
+//    call's own record, waits for room in io.out;
+//  - need_read from a write-side call: the handshake or this side's own
+//    renegotiation waits for the peer;
+//  - need_write from read: a flight this side owes (the next handshake flight
+//    or an answer) waits for room in io.out; until it is out, read pulls nothing;
+//  - would_block from read: nothing to deliver until io.in has bytes.
+// After a waiting result, retry the same call with the same arguments (write,
+// request_renegotiation and shutdown finish the record they committed). One
+// read and one write-side call may be pending at a time.
 class exchange_endpoint {
  public:
   exchange_endpoint(exchange_role role, exchange_config config = {});
@@ -122,15 +136,16 @@ class exchange_endpoint {
   // Sends up to 65535 bytes of data as one application record; ok(n) once the
   // record has been pushed completely. A zero-length write returns ok(0) at once.
   exchange_result write(exchange_io io, byte_view data);
-  // Delivers buffered application bytes first; otherwise reads one chunk. Any
-  // flight this side owes (initial handshake, answer to a hello) must be pushed
-  // before the read can report would_block or eof.
+  // Pushes any flight this side owes, then delivers buffered application
+  // bytes or, with no flight owed, pulls one chunk. eof once the peer's close
+  // has been read and every application byte delivered.
   exchange_result read(exchange_io io, std::span<std::uint8_t> buffer);
   // Sends a hello; ok(0) once it has been pushed. Until the answer arrives,
   // writes return need_read.
   exchange_result request_renegotiation(exchange_io io);
   // Sends the close record; ok(0) once pushed. Needs the handshake done and no
-  // renegotiation of its own outstanding.
+  // renegotiation of its own outstanding. Any call but read afterwards is a
+  // usage error.
   exchange_result shutdown(exchange_io io);
 
   exchange_role role() const { return role_; }

@@ -53,7 +53,7 @@ struct ws_frame {
   std::size_t header_size = 0;  // 2 to 14 bytes
 };
 
-// The violation ids, with the rule each one stands for.
+// The violation ids; ws_rules() gives the rule each one stands for.
 namespace ws_violation_id {
 inline constexpr std::string_view mask_client = "ws.rfc6455.mask_client";
 inline constexpr std::string_view mask_server = "ws.rfc6455.mask_server";

@@ -30,7 +30,7 @@ class line_reader {
   io_result next_line(const_bytes& line) {
     release();
     // Fast path, inline: a one-byte separator already buffered within the limit.
-    if (options_.separator.size() == 1) {
+    if (options_.separator.size() == 1 && !in_.buffered().empty()) {
       const_bytes held = in_.buffered();
       const std::size_t span = held.size() < options_.max_line + 1 ? held.size() : options_.max_line + 1;
       if (const void* hit = std::memchr(held.data(), options_.separator[0], span)) {
