@@ -9,6 +9,9 @@ namespace {
 class phase_wrapper : public runner::phase {
  public:
   explicit phase_wrapper(std::unique_ptr<runner::phase> inner) : inner_(std::move(inner)) {}
+  bool is_handshake() const override { return inner_->is_handshake(); }
+  io_result open() override { return inner_->open(); }
+  io_result ping(const_bytes data) override { return inner_->ping(data); }
   io_result send(const_bytes data, runner::message_type type) override { return inner_->send(data, type); }
   io_result receive(std::vector<byte>& out, runner::message_type& type) override { return inner_->receive(out, type); }
   io_result close(std::uint16_t code) override { return inner_->close(code); }
@@ -99,6 +102,7 @@ std::unique_ptr<runner::phase> short_write_is_complete::make_phase(runner::phase
 std::unique_ptr<runner::phase> polls_before_draining::make_phase(runner::phase_context ctx) {
   auto inner = stack_factory::make_phase(std::move(ctx));
   auto* in = const_cast<buffered_reader*>(inner->reader());
+  if (!in) return inner;  // a phase without an input buffer of its own has nothing to drain
   return std::make_unique<impatient_phase>(std::move(inner), *in);
 }
 

@@ -266,6 +266,14 @@ std::vector<std::string> invariants_checked(const scenario::scenario& s) {
                                "buffer.bounded",    "status.meaning",    "close.orderly",
                                "liveness.progress", "determinism.trace"};
   if (s.client.config.strict || s.server.config.strict) ids.push_back("handover.no_overread");
+  auto has = [&](scenario::layer l) {
+    for (const auto* e : {&s.client, &s.server}) {
+      if (std::find(e->stack.begin(), e->stack.end(), l) != e->stack.end()) return true;
+    }
+    return false;
+  };
+  if (has(layer::websocket)) ids.push_back("ws.rfc6455.*");
+  if (has(layer::tls)) ids.push_back("reneg.complete");
   std::sort(ids.begin(), ids.end());
   return ids;
 }

@@ -42,7 +42,8 @@ struct endpoint_observations {
 };
 
 // Short name of an error: the text before the first ':' of its message (every Stutter
-// category words its messages as "name: explanation"), else the whole message.
+// category words its messages as "name: explanation", the WebSocket ones as
+// "name (close code): explanation"), else the whole message.
 std::string error_name(const std::error_code& ec);
 
 }  // namespace stutter::runner

@@ -47,6 +47,7 @@ class stack {
         std::uint64_t seed);
 
   phase& active() { return *phase_; }
+  const phase& active() const { return *phase_; }
   std::size_t phase_index() const { return phase_at_; }
   std::size_t phase_count() const { return phase_layers_.size(); }
   scenario::layer active_layer() const { return phase_layers_[phase_at_]; }
