@@ -1,0 +1,40 @@
+#pragma once
+// Shared by the TLS tests: the TLS stacks, a failure description with the run's fault
+// schedule, and RapidCheck properties with a case budget (TLS handshakes are slow under
+// ASan; RC_PARAMS="max_success=N" still overrides the budget).
+
+#include <string>
+#include <vector>
+
+#include <boost/test/unit_test.hpp>
+#include <rapidcheck.h>
+
+#include "runner/runner.hpp"
+#include "scenario/scenario.hpp"
+
+namespace stutter::tls_tests {
+
+// The TLS stacks: bare, length, line+length, and WebSocket over TLS (HTTP Upgrade first).
+const std::vector<std::vector<scenario::layer>>& tls_stacks();
+
+// "VERDICT INVARIANT: message", the seed, the TLS settings and the run's explicit schedule.
+std::string describe(const scenario::scenario& s, const runner::run_result& r);
+
+// The liveness/protocol failures of impl/tls that this harness found and that are still open,
+// recognised by their exact signature, or "" (see known_issue in tls_support.cpp and the
+// scenarios/tls/known-issue-*.json files that reproduce each one; remove an entry once the
+// implementation is fixed: its corpus file then xpasses and fails the gate).
+std::string known_issue(const scenario::scenario& s, const runner::run_result& r);
+
+// Runs `property` with at most `budget` successful cases unless RC_PARAMS sets max_success.
+void check_with_budget(const rc::detail::Property& property, int budget);
+
+}  // namespace stutter::tls_tests
+
+#define TLS_RC_PROP(Name, Budget, ArgList)                                                     \
+  void rapidCheck_propImpl_##Name ArgList;                                                     \
+  BOOST_AUTO_TEST_CASE(Name) {                                                                 \
+    ::stutter::tls_tests::check_with_budget(::rc::detail::toProperty(&rapidCheck_propImpl_##Name), \
+                                             (Budget));                                        \
+  }                                                                                            \
+  void rapidCheck_propImpl_##Name ArgList
