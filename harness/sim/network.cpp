@@ -52,6 +52,38 @@ void network::log_op(endpoint_id e, std::string_view op, std::uint64_t requested
   log_.record(ev);
 }
 
+std::optional<io_result> network::failure(endpoint_state& self) {
+  if (self.failed) return io_result::failed(self.failed);
+  if (reset_) {
+    self.failed = errc::connection_reset;
+    return io_result::failed(self.failed);
+  }
+  return std::nullopt;
+}
+
+std::optional<io_result> network::stalling_fault(endpoint_state& self, const fault_entry& f, fault_kind eagain,
+                                                 std::uint64_t& eagain_until, std::uint64_t& held_until,
+                                                 bool& one_byte) {
+  switch (f.kind) {
+    case fault_kind::fail_at: self.failed = errc::injected_failure; return io_result::failed(self.failed);
+    case fault_kind::reset:
+      reset_ = true;
+      self.failed = errc::connection_reset;
+      return io_result::failed(self.failed);
+    case fault_kind::hold:
+      held_until = std::max(held_until, now_ + f.amount);
+      return io_result::blocked();
+    case fault_kind::one_byte:
+      one_byte = true;
+      eagain_until = now_ + 1;
+      return io_result::blocked();
+    default:
+      if (f.kind != eagain) return std::nullopt;
+      eagain_until = now_ + 1;
+      return io_result::blocked();
+  }
+}
+
 io_result network::read(endpoint_id e, mutable_bytes buf) {
   ++stats_.operations;
   endpoint_state& self = endpoints_[index(e)];
@@ -63,31 +95,11 @@ io_result network::read(endpoint_id e, mutable_bytes buf) {
     log_op(e, "read", buf.size(), r, fault);
     return r;
   };
-  if (self.failed) return finish(io_result::failed(self.failed));
-  if (reset_) {
-    self.failed = errc::connection_reset;
-    return finish(io_result::failed(self.failed));
-  }
+  if (auto r = failure(self)) return finish(*r);
   if (fault) {
-    switch (fault->kind) {
-      case fault_kind::fail_at:
-        self.failed = errc::injected_failure;
-        return finish(io_result::failed(self.failed));
-      case fault_kind::reset:
-        reset_ = true;
-        self.failed = errc::connection_reset;
-        return finish(io_result::failed(self.failed));
-      case fault_kind::eagain_read:
-        in.eagain_read_until = now_ + 1;
-        return finish(io_result::blocked());
-      case fault_kind::hold:
-        in.held_until = std::max(in.held_until, now_ + fault->amount);
-        return finish(io_result::blocked());
-      case fault_kind::one_byte:
-        in.one_byte_read = true;
-        in.eagain_read_until = now_ + 1;
-        return finish(io_result::blocked());
-      default: break;
+    if (auto r = stalling_fault(self, *fault, fault_kind::eagain_read, in.eagain_read_until, in.held_until,
+                                in.one_byte_read)) {
+      return finish(*r);
     }
   }
   if (buf.empty()) return finish(io_result::done(0));
@@ -134,35 +146,18 @@ io_result network::write(endpoint_id e, std::span<const const_bytes> bufs) {
     log_op(e, "write", total, r, fault);
     return r;
   };
-  if (self.failed) return finish(io_result::failed(self.failed));
-  if (reset_) {
-    self.failed = errc::connection_reset;
-    return finish(io_result::failed(self.failed));
-  }
+  if (auto r = failure(self)) return finish(*r);
   if (out.closed) {
     return finish(io_result::failed(out.closed_by_network ? errc::broken_pipe : errc::write_after_shutdown));
   }
   std::uint64_t extra_latency = 0;
   std::size_t cap = total;
   if (fault) {
+    if (auto r = stalling_fault(self, *fault, fault_kind::eagain_write, out.eagain_write_until,
+                                out.write_held_until, out.one_byte_write)) {
+      return finish(*r);
+    }
     switch (fault->kind) {
-      case fault_kind::fail_at:
-        self.failed = errc::injected_failure;
-        return finish(io_result::failed(self.failed));
-      case fault_kind::reset:
-        reset_ = true;
-        self.failed = errc::connection_reset;
-        return finish(io_result::failed(self.failed));
-      case fault_kind::eagain_write:
-        out.eagain_write_until = now_ + 1;
-        return finish(io_result::blocked());
-      case fault_kind::hold:
-        out.write_held_until = std::max(out.write_held_until, now_ + fault->amount);
-        return finish(io_result::blocked());
-      case fault_kind::one_byte:
-        out.one_byte_write = true;
-        out.eagain_write_until = now_ + 1;
-        return finish(io_result::blocked());
       case fault_kind::capacity: out.capacity = std::max<std::uint32_t>(1, fault->amount); break;
       case fault_kind::limit_data:
         if (!out.data_left) out.data_left = fault->amount;

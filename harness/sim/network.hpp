@@ -127,6 +127,12 @@ class network {
   const pipe& outbound(endpoint_id e) const { return pipes_[index(e)]; }
   std::size_t deliverable(const pipe& p) const;
 
+  // The sticky and connection-wide failures every operation meets first.
+  std::optional<io_result> failure(endpoint_state& self);
+  // Faults that fail or stall an operation alike in both directions (fail_at, reset, hold,
+  // one_byte, and the direction's own eagain kind); nullopt for the others.
+  std::optional<io_result> stalling_fault(endpoint_state& self, const fault_entry& f, fault_kind eagain,
+                                          std::uint64_t& eagain_until, std::uint64_t& held_until, bool& one_byte);
   io_result read(endpoint_id e, mutable_bytes buf);
   io_result write(endpoint_id e, std::span<const const_bytes> bufs);
   io_result shutdown(endpoint_id e);
