@@ -86,6 +86,16 @@ class spurious_phase final : public phase_wrapper {
   std::uint64_t calls_ = 0;
 };
 
+class corrupting_phase final : public phase_wrapper {
+ public:
+  using phase_wrapper::phase_wrapper;
+  io_result receive(std::vector<byte>& out, runner::message_type& type) override {
+    io_result r = inner_->receive(out, type);
+    if (r.ok() && !out.empty()) out.back() ^= 0x01;
+    return r;
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<runner::phase> drops_handover_bytes::make_phase(runner::phase_context ctx) {
@@ -111,6 +121,18 @@ std::unique_ptr<runner::phase> strict_overreads::make_phase(runner::phase_contex
   scenario::settings loose = ctx.config;
   loose.strict = false;
   return stack_factory::make_phase({ctx.kind, ctx.role, loose, ctx.lower, std::move(ctx.prefix), ctx.entropy});
+}
+
+std::unique_ptr<runner::phase> corrupts_records::make_phase(runner::phase_context ctx) {
+  return std::make_unique<corrupting_phase>(stack_factory::make_phase(std::move(ctx)));
+}
+
+std::unique_ptr<runner::phase> unbounded_buffer::make_phase(runner::phase_context ctx) {
+  scenario::settings greedy = ctx.config;
+  greedy.buffer_capacity = 4 * ctx.config.buffer_capacity;
+  greedy.read_block = greedy.buffer_capacity;
+  greedy.strict = false;
+  return stack_factory::make_phase({ctx.kind, ctx.role, greedy, ctx.lower, std::move(ctx.prefix), ctx.entropy});
 }
 
 std::unique_ptr<runner::phase> spurious_would_block::make_phase(runner::phase_context ctx) {

@@ -41,6 +41,19 @@ class spurious_would_block final : public runner::stack_factory {
   std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
 };
 
+// Delivers every non-empty record with its last byte changed: caught by framing.records.
+class corrupts_records final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
+// Ignores its buffer_capacity setting and reads four times as much ahead: caught by
+// buffer.bounded.
+class unbounded_buffer final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
 // Reads in blocks whose size depends on process-global state that survives from one run
 // to the next, so the same scenario does not replay the same: caught by determinism.trace.
 class nondeterministic final : public runner::stack_factory {

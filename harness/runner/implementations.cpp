@@ -10,7 +10,7 @@ namespace stutter::runner {
 namespace {
 
 // Keep in step with format::peers (harness/scenario/format.hpp) and scenarios/schema.json.
-constexpr std::array<std::string_view, 15> names{
+constexpr std::array<std::string_view, 17> names{
     "stutter",
     "wslay",          // the server end is wslay
     "wslay-client",   // the client end is wslay
@@ -26,6 +26,8 @@ constexpr std::array<std::string_view, 15> names{
     "mutant:ws-server-drops-overread",
     "mutant:naive-tls",
     "mutant:nondeterministic",
+    "mutant:corrupts-records",
+    "mutant:unbounded-buffer",
 };
 
 }  // namespace
@@ -38,6 +40,8 @@ std::unique_ptr<stack_factory> factory_for(std::string_view implementation) {
   if (implementation == names[8]) return std::make_unique<mutants::strict_overreads>();
   if (implementation == names[9]) return std::make_unique<mutants::spurious_would_block>();
   if (implementation == names[14]) return std::make_unique<mutants::nondeterministic>();
+  if (implementation == names[15]) return std::make_unique<mutants::corrupts_records>();
+  if (implementation == names[16]) return std::make_unique<mutants::unbounded_buffer>();
   if (auto ws = make_websocket_implementation(implementation)) return ws;
   if (auto tls = make_tls_implementation(implementation)) return tls;
   return nullptr;

@@ -74,4 +74,20 @@ BOOST_AUTO_TEST_CASE(a_would_block_without_reason_breaks_status_meaning) {
   BOOST_TEST(f->invariant == "status.meaning", f->message);
 }
 
+BOOST_AUTO_TEST_CASE(a_reader_that_alters_records_breaks_framing_records) {
+  mutants::corrupts_records broken;
+  for (const auto& stack : {std::vector<layer>{layer::line}, std::vector<layer>{layer::line, layer::length}}) {
+    auto f = explore(broken, stack, 50);
+    BOOST_TEST_REQUIRE(f.has_value());
+    BOOST_TEST(f->invariant == "framing.records", f->message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_reader_that_ignores_its_capacity_breaks_buffer_bounded) {
+  mutants::unbounded_buffer broken;
+  auto f = explore(broken, {layer::length}, 300);
+  BOOST_TEST_REQUIRE(f.has_value());
+  BOOST_TEST(f->invariant == "buffer.bounded", f->message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
