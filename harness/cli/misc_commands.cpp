@@ -22,11 +22,7 @@ int validate_command(const std::vector<std::string>& files) {
 
 int list_command() {
   std::cout << "stacks (layers, bottom to top; framing layers are phases used in turn):\n";
-  for (auto name : scenario::all_layer_names()) {
-    auto l = *scenario::parse_layer(name);
-    std::cout << "  " << name << (runner::layer_supported(l) ? "" : "  (not implemented yet: runs are unimplemented)")
-              << "\n";
-  }
+  for (auto name : scenario::all_layer_names()) std::cout << "  " << name << "\n";
   std::cout << "implementations (the scenario's \"peer\"):\n";
   for (auto name : runner::implementation_names()) std::cout << "  " << name << "\n";
   std::cout << "fault kinds:\n";

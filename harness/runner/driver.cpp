@@ -134,7 +134,6 @@ actor_state endpoint_driver::run_step(const scenario::step& s) {
       app_event("receive", 0, r);
       if (r.waiting()) return wait_for(r, op_dir::read, before);
       if (r.ok()) seen_.delivered.push_back({phase_index, type, inbox_});
-      if (r.st == status::eof) seen_.saw_eof = true;
       const bool wanted = (s.kind == step_kind::expect && r.ok()) ||
                           (s.kind == step_kind::expect_eof && r.st == status::eof) ||
                           (s.kind == step_kind::expect_error && r.st == status::error && error_name(r.ec) == s.error);

@@ -22,7 +22,6 @@ struct endpoint_observations {
   std::vector<record> delivered;  // records the application received
   bool finished = false;          // the workload ran to its end
   std::size_t steps_done = 0;     // workload steps completed
-  bool saw_eof = false;
 
   // The first step that did not go as the workload says, if any.
   struct deviation {

@@ -14,8 +14,6 @@ using scenario::layer;
 
 bool is_transform(layer kind) { return kind == layer::tls; }
 
-bool layer_supported(layer) { return true; }
-
 std::unique_ptr<phase> stack_factory::make_phase(phase_context ctx) {
   switch (ctx.kind) {
     case layer::line: return make_line_phase(std::move(ctx));

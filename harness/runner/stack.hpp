@@ -26,8 +26,6 @@ class stack_factory {
                                                       std::uint64_t seed);
 };
 
-// Whether the runner can build this layer (for `unimplemented` verdicts and `stutter list`).
-bool layer_supported(scenario::layer kind);
 bool is_transform(scenario::layer kind);
 
 // What happened at one phase switch, for handover.exact / handover.no_overread.
@@ -49,7 +47,6 @@ class stack {
   phase& active() { return *phase_; }
   const phase& active() const { return *phase_; }
   std::size_t phase_index() const { return phase_at_; }
-  std::size_t phase_count() const { return phase_layers_.size(); }
   scenario::layer active_layer() const { return phase_layers_[phase_at_]; }
   scenario::layer layer_at(std::size_t index) const { return phase_layers_[index]; }
   // Hands over to the next phase; false when there is none.
