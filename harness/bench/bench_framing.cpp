@@ -7,6 +7,7 @@
 #include "stutter/length_framing.hpp"
 #include "stutter/line_framing.hpp"
 #include "stutter/memory_stream.hpp"
+#include "copy_sink.hpp"
 
 using namespace stutter;
 
@@ -35,31 +36,6 @@ std::vector<byte> line_wire(std::size_t line) {
   }
   return wire;
 }
-
-// A byte_stream that copies what it is given into a preallocated buffer, as a socket
-// would copy into its send buffer (one memcpy per write, nothing else).
-class copy_sink final : public byte_stream {
- public:
-  explicit copy_sink(std::size_t size) : buf_(size) {}
-  io_result read_some(mutable_bytes) override { return io_result::end(); }
-  io_result write_some(std::span<const const_bytes> bufs) override {
-    std::size_t n = 0;
-    for (auto b : bufs) {
-      if (at_ + b.size() > buf_.size()) at_ = 0;
-      std::memcpy(buf_.data() + at_, b.data(), b.size());
-      at_ += b.size();
-      n += b.size();
-    }
-    return io_result::done(n);
-  }
-  using byte_stream::write_some;
-  io_result shutdown_write() override { return io_result::done(0); }
-  void rewind() { at_ = 0; }
-
- private:
-  std::vector<byte> buf_;
-  std::size_t at_ = 0;
-};
 
 void memcpy_reference(benchmark::State& state) {
   std::vector<byte> src(total_bytes, 7), dst(total_bytes);
@@ -106,7 +82,7 @@ BENCHMARK(line_split)->Arg(79);
 void length_encode(benchmark::State& state) {
   const auto record = static_cast<std::size_t>(state.range(0));
   std::vector<byte> payload(record, 1);
-  copy_sink sink(total_bytes + 4096);
+  bench::copy_sink sink(total_bytes + 4096);
   for (auto _ : state) {
     sink.rewind();
     length_writer writer(sink, {.max_record = 1 << 20});

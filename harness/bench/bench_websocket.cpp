@@ -13,6 +13,7 @@
 #include <cstring>
 #include <vector>
 
+#include "copy_sink.hpp"
 #include "stutter/ws/frame.hpp"
 #include "stutter/ws/websocket.hpp"
 
@@ -61,30 +62,6 @@ class replay_source final : public byte_stream {
   std::size_t pos_ = 0;
 };
 
-// Copies what it is given into a reused buffer, like a socket write.
-class copy_into final : public byte_stream {
- public:
-  explicit copy_into(std::size_t size) : buf_(size) {}
-  io_result read_some(mutable_bytes) override { return io_result::blocked(); }
-  io_result write_some(std::span<const const_bytes> bufs) override {
-    std::size_t n = 0;
-    for (auto b : bufs) {
-      if (at_ + b.size() > buf_.size()) at_ = 0;
-      std::memcpy(buf_.data() + at_, b.data(), b.size());
-      at_ += b.size();
-      n += b.size();
-    }
-    return io_result::done(n);
-  }
-  using byte_stream::write_some;
-  io_result shutdown_write() override { return io_result::done(0); }
-  void rewind() { at_ = 0; }
-
- private:
-  std::vector<byte> buf_;
-  std::size_t at_ = 0;
-};
-
 struct counter_entropy {
   std::uint64_t state = 1;
   std::uint64_t operator()() { return state = state * 6364136223846793005ull + 1442695040888963407ull; }
@@ -120,7 +97,7 @@ BENCHMARK(ws_decode_masked_64k);
 
 void ws_encode_masked_64k(benchmark::State& state) {
   const auto msg = message();
-  copy_into sink(message_size + ws::max_header_size);
+  bench::copy_sink sink(message_size + ws::max_header_size);
   ws::websocket_stream ws(sink, {.side = ws::role::client}, counter_entropy{});
   for (auto _ : state) {
     sink.rewind();
@@ -187,7 +164,7 @@ BENCHMARK(wslay_decode_masked_64k);
 
 void wslay_encode_masked_64k(benchmark::State& state) {
   const auto msg = message();
-  copy_into sink(message_size + ws::max_header_size);
+  bench::copy_sink sink(message_size + ws::max_header_size);
   wslay_io io{&sink, {}};
   wslay_frame_context_ptr ctx = nullptr;
   wslay_frame_context_init(&ctx, &wslay_callbacks, &io);

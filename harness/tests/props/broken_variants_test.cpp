@@ -6,31 +6,20 @@
 #include "mutants/broken_variants.hpp"
 #include "runner/generate.hpp"
 #include "runner/runner.hpp"
+#include "tests/support/mutant_search.hpp"
 
 using namespace stutter;
 using scenario::layer;
 
 namespace {
 
-struct found {
-  std::uint64_t seed = 0;
-  std::string invariant;
-  std::string message;
-};
-
-// The first seed (of `tries`) whose generated scenario fails with the broken factory.
-std::optional<found> explore(runner::stack_factory& broken, const std::vector<layer>& stack, int tries,
-                             bool strict_only = false) {
-  for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(tries); ++seed) {
+std::optional<testing::found_failure> explore(runner::stack_factory& broken, const std::vector<layer>& stack, int tries,
+                                              bool strict_only = false) {
+  return testing::find_failure(broken, tries, [&](std::uint64_t seed) -> std::optional<scenario::scenario> {
     auto s = runner::generate_scenario(stack, seed);
-    if (strict_only && !s.server.config.strict) continue;
-    auto r = runner::run_scenario(s, {.factory = &broken});
-    if (r.verdict == scenario::verdict::pass) continue;
-    auto real = runner::run_scenario(s);
-    BOOST_TEST_REQUIRE((real.verdict == scenario::verdict::pass), "seed " << seed << ": " << real.message);
-    return found{seed, r.invariant.value_or(""), r.message};
-  }
-  return std::nullopt;
+    if (strict_only && !s.server.config.strict) return std::nullopt;
+    return s;
+  });
 }
 
 }  // namespace

@@ -8,30 +8,19 @@
 #include "mutants/ws_mutants.hpp"
 #include "runner/generate.hpp"
 #include "runner/runner.hpp"
+#include "tests/support/mutant_search.hpp"
 
 using namespace stutter;
 using scenario::layer;
 
 namespace {
 
-struct found {
-  std::uint64_t seed = 0;
-  std::string invariant;
-  std::string message;
-};
-
 const std::vector<layer> ws_stack{layer::http_upgrade, layer::websocket};
 
-std::optional<found> explore(runner::stack_factory& broken, int tries, bool destructive = false) {
-  for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(tries); ++seed) {
-    auto s = runner::generate_scenario(ws_stack, seed, {.destructive = destructive});
-    auto r = runner::run_scenario(s, {.factory = &broken});
-    if (r.verdict == scenario::verdict::pass) continue;
-    auto real = runner::run_scenario(s);
-    BOOST_TEST_REQUIRE((real.verdict == scenario::verdict::pass), "seed " << seed << ": " << real.message);
-    return found{seed, r.invariant.value_or(""), r.message};
-  }
-  return std::nullopt;
+std::optional<testing::found_failure> explore(runner::stack_factory& broken, int tries, bool destructive = false) {
+  return testing::find_failure(broken, tries, [&](std::uint64_t seed) -> std::optional<scenario::scenario> {
+    return runner::generate_scenario(ws_stack, seed, {.destructive = destructive});
+  });
 }
 
 }  // namespace
