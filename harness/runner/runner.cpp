@@ -119,7 +119,7 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   result.faults_by_phase = net.stats().faults_by_phase;
   result.decisions = net.plan().taken();
   result.events = log.take_events();
-  result.wire = {net.sent_by(endpoint_id::client), net.sent_by(endpoint_id::server)};
+  result.wire = {net.take_sent_by(endpoint_id::client), net.take_sent_by(endpoint_id::server)};
   return result;
 }
 

@@ -84,8 +84,7 @@ class network {
 
   // Every byte each endpoint's socket has taken for sending, in order (the wire log).
   const std::vector<byte>& sent_by(endpoint_id e) const { return wire_[index(e)]; }
-  // Every byte each endpoint's socket has delivered to it.
-  const std::vector<byte>& received_by(endpoint_id e) const { return delivered_[index(e)]; }
+  std::vector<byte> take_sent_by(endpoint_id e) { return std::move(wire_[index(e)]); }
 
  private:
   friend class sim_socket;
@@ -151,7 +150,6 @@ class network {
   std::array<endpoint_state, 2> endpoints_{};
   std::array<std::uint8_t, 2> phase_{};
   std::array<std::vector<byte>, 2> wire_{};
-  std::array<std::vector<byte>, 2> delivered_{};
   std::array<std::unique_ptr<sim_socket>, 2> sockets_;
   network_stats stats_{};
 };
