@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runner/tls_layer.hpp"
 #include "scenario/names.hpp"
 
 namespace stutter::runner {
@@ -79,7 +80,10 @@ actor_state endpoint_driver::wait_for(const io_result& r, op_dir dir, std::uint6
       seen_.status_violation = {step_, std::string(to_string(r.st)) + " names the other direction than the stream beneath waits on"};
     }
   }
-  return wait == op_dir::read ? actor_state::wait_read : actor_state::wait_write;
+  if (wait == op_dir::read) return actor_state::wait_read;
+  // Over TLS a write waits on the peer, which may itself be waiting to write until this side
+  // reads: wait for either, as the TLS stream asks (stutter/tls/tls_stream.hpp).
+  return tls_view_of(layers_) != nullptr ? actor_state::wait_write_or_read : actor_state::wait_write;
 }
 
 actor_state endpoint_driver::step() {

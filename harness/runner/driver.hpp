@@ -2,7 +2,8 @@
 // Drives one endpoint's workload through its stack as the scheduler's actor, the way an
 // optimistic async application would: try the operation first; on a waiting result, wait
 // for the direction it names (would_block: the operation's own; need_read / need_write:
-// the one named) and retry with the same arguments.
+// the one named; over TLS a wait to write also ends when the socket turns readable) and
+// retry with the same arguments.
 
 #include <cstddef>
 #include <vector>

@@ -326,7 +326,7 @@ scenario::scenario generate_scenario(const std::vector<layer>& stack, std::uint6
   s.server.stack = stack;
 
   if (options.faults) draw_swarm(g, s.fault, options.destructive);
-  if (!stack.empty() && stack.front() == layer::tls) add_tls_workload(g, s);
+  const bool tls = !stack.empty() && stack.front() == layer::tls;
 
   std::vector<layer> phases;
   for (layer l : stack) {
@@ -334,7 +334,8 @@ scenario::scenario generate_scenario(const std::vector<layer>& stack, std::uint6
   }
   if (!phases.empty() && phases.back() == layer::websocket &&
       (phases.size() == 1 || (phases.size() == 2 && phases[0] == layer::http_upgrade))) {
-    add_websocket_workload(g, s, phases.size() == 2, !stack.empty() && stack.front() == layer::tls);
+    add_websocket_workload(g, s, phases.size() == 2, tls);
+    if (tls) add_tls_workload(g, s);
     return s;
   }
   for (std::size_t p = 0; p < phases.size(); ++p) {
@@ -359,6 +360,7 @@ scenario::scenario generate_scenario(const std::vector<layer>& stack, std::uint6
   s.server.workload.push_back({.kind = step_kind::expect_eof});
   s.server.workload.push_back({.kind = step_kind::close});
   s.client.workload.push_back({.kind = step_kind::expect_eof});
+  if (tls) add_tls_workload(g, s);
   return s;
 }
 

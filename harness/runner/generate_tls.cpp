@@ -73,14 +73,4 @@ void add_tls_workload(sim::rng& g, scenario::scenario& s) {
   }
 }
 
-scenario::scenario generate_tls_scenario(const std::vector<scenario::layer>& stack, std::uint64_t seed,
-                                         const generate_options& options) {
-  scenario::scenario s = generate_scenario(stack, seed, options);
-  if (!stack.empty() && stack.front() == scenario::layer::tls && !has_tls_requests(s)) {
-    sim::rng g(seed, /*stream=*/13);
-    add_tls_workload(g, s);
-  }
-  return s;
-}
-
 }  // namespace stutter::runner

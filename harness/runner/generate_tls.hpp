@@ -24,20 +24,14 @@
 
 namespace stutter::runner {
 
-// Called by generate_scenario for a stack whose bottom layer is tls. Draws the TLS settings
-// (the same on both ends: version 1.2 or 1.3; renegotiation allowed, or forbidden when the
-// workload has no renegotiation to refuse) and inserts 0..3 requests per side at the
+// Called by generate_scenario, once the workloads are built, for a stack whose bottom layer
+// is tls. Draws the TLS settings (the same on both ends: version 1.2 or 1.3; renegotiation
+// allowed, or forbidden when the workload has no renegotiation to refuse) and inserts 0..3 requests per side at the
 // positions above: renegotiate in TLS 1.2; renegotiate (a key update) or key_update (with
 // update_requested) in TLS 1.3. With empty workloads it draws the settings only.
 void add_tls_workload(sim::rng& g, scenario::scenario& s);
 
 // Whether a workload holds a renegotiate or key_update step.
 bool has_tls_requests(const scenario::scenario& s);
-
-// generate_scenario for a tls stack, with the renegotiation steps in place whatever order
-// generate_scenario calls add_tls_workload in (before it builds the workloads, it can only
-// draw the settings: then the steps are drawn here, from their own generator).
-scenario::scenario generate_tls_scenario(const std::vector<scenario::layer>& stack, std::uint64_t seed,
-                                         const generate_options& options = {});
 
 }  // namespace stutter::runner

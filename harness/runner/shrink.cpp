@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 namespace stutter::runner {
 
@@ -20,6 +21,10 @@ class shrinker {
     ++runs_;
     run_result r = run_scenario(candidate, options_);
     if (!is_failure(r.verdict) || r.invariant != invariant_) return false;
+    // A hang is the same hang only when the same endpoints wait the same way: otherwise
+    // removing steps turns a deadlock into a conversation that is merely cut short (an
+    // endpoint done while the other still waits for it).
+    if (r.verdict == scenario::verdict::hang && hang_shape_ && r.message != *hang_shape_) return false;
     // Pin the candidate to the schedule it took, so what we keep replays exactly.
     best_ = candidate;
     best_result_ = std::move(r);
@@ -107,6 +112,7 @@ class shrinker {
   scenario::scenario best_;
   run_result best_result_;
   std::size_t runs_ = 0;
+  std::optional<std::string> hang_shape_;  // the original hang's message
 
  private:
   const std::string& invariant_;
@@ -121,6 +127,7 @@ shrink_result shrink(const scenario::scenario& failing, const std::string& invar
   shrinker sh(invariant, options, max_runs);
   run_result first = run_scenario(failing, options);
   sh.best_ = with_recorded_schedule(failing, first);
+  if (first.verdict == scenario::verdict::hang) sh.hang_shape_ = first.message;
   sh.best_result_ = std::move(first);
   shrink_result out;
   out.schedule_before = sh.best_.fault.schedule.size();

@@ -4,7 +4,9 @@
 // The scenario is first pinned to the explicit fault schedule its failing run took; then
 // schedule entries (delta debugging: large chunks first, then single entries), matched
 // pairs of workload steps (a send and its expect, a close and its expect_eof) and payload
-// sizes are removed greedily as long as the run still breaks the same invariant. Every candidate is a real run, so the result replays exactly.
+// sizes are removed greedily as long as the run still breaks the same invariant (a hang:
+// with the same endpoints waiting the same way). Every candidate is a real run, so the
+// result replays exactly.
 
 #include <cstddef>
 #include <string>

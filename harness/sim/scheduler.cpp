@@ -9,6 +9,7 @@ std::string_view to_string(actor_state s) {
     case actor_state::runnable: return "runnable";
     case actor_state::wait_read: return "waiting to read";
     case actor_state::wait_write: return "waiting to write";
+    case actor_state::wait_write_or_read: return "waiting to write (or read)";
     case actor_state::done: return "done";
   }
   return "unknown";
@@ -27,6 +28,7 @@ schedule_outcome scheduler::run(actor& client, actor& server) {
       case actor_state::runnable: return true;
       case actor_state::wait_read: return net_.socket(ids[i]).readable();
       case actor_state::wait_write: return net_.socket(ids[i]).writable();
+      case actor_state::wait_write_or_read: return net_.socket(ids[i]).writable() || net_.socket(ids[i]).readable();
       case actor_state::done: return false;
     }
     return false;

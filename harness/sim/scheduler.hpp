@@ -16,7 +16,10 @@
 
 namespace stutter::sim {
 
-enum class actor_state : std::uint8_t { runnable, wait_read, wait_write, done };
+// wait_write_or_read: waits to write, and is also retried once its socket is readable (a
+// protocol such as TLS whose blocked write may need the peer's bytes read first; see
+// stutter/tls/tls_stream.hpp).
+enum class actor_state : std::uint8_t { runnable, wait_read, wait_write, wait_write_or_read, done };
 
 class actor {
  public:

@@ -28,7 +28,7 @@ struct caught {
 // The first seed whose generated scenario the naive wrapper fails (or hangs on).
 std::optional<caught> explore_naive(const std::vector<layer>& stack, std::uint64_t first, std::uint64_t last) {
   for (std::uint64_t seed = first; seed <= last; ++seed) {
-    auto s = runner::generate_tls_scenario(stack, seed);
+    auto s = runner::generate_scenario(stack, seed);
     s.peer = "mutant:naive-tls";
     auto r = runner::run_scenario(s);
     if (r.verdict == verdict::pass) continue;

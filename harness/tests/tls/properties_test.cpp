@@ -21,35 +21,29 @@ BOOST_AUTO_TEST_SUITE(tls_properties)
 
 // bytes.exact and framing.records (on plaintext, through the tap), reneg.complete,
 // status.meaning (the phases' and the TLS layer's), close.orderly and liveness.progress: the
-// runner checks each on every run. The two open impl/tls issues this harness found are
-// recognised by signature (tls_support.cpp known_issue) and reported as classes, not failures;
-// each has a corpus file that reproduces it.
+// runner checks each on every run.
 TLS_RC_PROP(every_invariant_holds_under_gentle_faults, 40, (std::uint64_t seed)) {
   const auto& stack = *rc::gen::elementOf(tls_tests::tls_stacks());
-  auto s = runner::generate_tls_scenario(stack, seed);
+  auto s = runner::generate_scenario(stack, seed);
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
   RC_CLASSIFY(s.client.config.tls_version == "1.2", "TLS 1.2");
   RC_CLASSIFY(!r.decisions.empty(), "faults fired");
-  const std::string known = tls_tests::known_issue(s, r);
-  RC_CLASSIFY(!known.empty(), "known issue: " + known);
-  if (r.verdict != scenario::verdict::pass && known.empty()) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
 }
 
-// The same with pipes that hold a handshake flight (capacity >= 16 KiB, no capacity fault):
-// the mutual-write deadlock of small pipes cannot happen, so only the TLS 1.2 crossing
-// HelloRequest issue is tolerated here.
+// The same with pipes that hold a handshake flight (capacity >= 16 KiB, no capacity fault),
+// where most runs get past the handshake without a wait and renegotiations meet records
+// in flight rather than full pipes.
 TLS_RC_PROP(every_invariant_holds_with_pipes_that_hold_a_flight, 40, (std::uint64_t seed)) {
   const auto& stack = *rc::gen::elementOf(tls_tests::tls_stacks());
-  auto s = runner::generate_tls_scenario(stack, seed);
+  auto s = runner::generate_scenario(stack, seed);
   s.net.capacity = std::max<std::uint32_t>(s.net.capacity, 16384);
   s.fault.swarm.erase(sim::fault_kind::capacity);
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
   RC_CLASSIFY(s.client.config.tls_version == "1.2", "TLS 1.2");
-  const std::string known = tls_tests::known_issue(s, r);
-  RC_CLASSIFY(!known.empty(), "known issue: " + known);
-  if (r.verdict != scenario::verdict::pass && known.find("crossing") == std::string::npos) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
 }
 
 // A destructive fault (half_close, reset, limit_data, fail_at) ends the conversation with a
@@ -57,12 +51,10 @@ TLS_RC_PROP(every_invariant_holds_with_pipes_that_hold_a_flight, 40, (std::uint6
 // record or a hang.
 TLS_RC_PROP(destructive_faults_end_in_network_errors_never_hangs_or_corruption, 40, (std::uint64_t seed)) {
   const auto& stack = *rc::gen::elementOf(tls_tests::tls_stacks());
-  auto s = runner::generate_tls_scenario(stack, seed, {.destructive = true});
+  auto s = runner::generate_scenario(stack, seed, {.destructive = true});
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
-  const std::string known = tls_tests::known_issue(s, r);
-  RC_CLASSIFY(!known.empty(), "known issue: " + known);
-  if (r.verdict != scenario::verdict::pass && known.empty()) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
 }
 
 // determinism.trace: TLS draws its randomness from the run's seed only, so the same scenario
@@ -70,7 +62,7 @@ TLS_RC_PROP(destructive_faults_end_in_network_errors_never_hangs_or_corruption, 
 // recorded decisions, replayed as an explicit schedule, give it again.
 TLS_RC_PROP(same_seed_same_trace_and_recorded_schedule_replays_it, 25, (std::uint64_t seed)) {
   const auto& stack = *rc::gen::elementOf(tls_tests::tls_stacks());
-  auto s = runner::generate_tls_scenario(stack, seed, {.destructive = *rc::gen::arbitrary<bool>()});
+  auto s = runner::generate_scenario(stack, seed, {.destructive = *rc::gen::arbitrary<bool>()});
   auto first = runner::run_scenario(s);
   auto second = runner::run_scenario(s);
   RC_ASSERT(first.trace_hash == second.trace_hash);

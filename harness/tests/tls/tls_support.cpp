@@ -38,40 +38,6 @@ std::string describe(const scenario::scenario& s, const runner::run_result& r) {
   return out;
 }
 
-namespace {
-
-bool requests_on(const std::vector<scenario::step>& w) {
-  for (const auto& st : w) {
-    if (st.kind == scenario::step_kind::renegotiate || st.kind == scenario::step_kind::key_update) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-std::string known_issue(const scenario::scenario& s, const runner::run_result& r) {
-  if (r.verdict != scenario::verdict::fail && r.verdict != scenario::verdict::hang) return {};
-  const bool any_requests = requests_on(s.client.workload) || requests_on(s.server.workload);
-  // A: a side blocked flushing output (a KeyUpdate answer, a renegotiation flight, a record,
-  // close_notify) does not read, so with pipes smaller than what both sides have to send,
-  // both wait to write (scenarios/tls/known-issue-mutual-write-deadlock.json).
-  if (any_requests && r.invariant == "liveness.progress" &&
-      r.message.find("client waiting to write, server waiting to write") != std::string::npos) {
-    return "impl/tls: both sides blocked on write, neither drains input";
-  }
-  // B: TLS 1.2, both sides request a renegotiation at about the same time: the server's
-  // HelloRequest crosses the client's ClientHello; the client later stalls in a handshake the
-  // server never started (both wait to read) or rejects the server's application data as an
-  // unexpected record (scenarios/tls/known-issue-crossing-hello-request*.json).
-  if (s.client.config.tls_version == "1.2" && requests_on(s.client.workload) && requests_on(s.server.workload)) {
-    const bool stall = r.invariant == "liveness.progress" &&
-                       r.message.find("client waiting to read, server waiting to read") != std::string::npos;
-    const bool unexpected = r.message.find("protocol_error") != std::string::npos;
-    if (stall || unexpected) return "impl/tls: TLS 1.2 HelloRequest crossing a ClientHello";
-  }
-  return {};
-}
-
 void check_with_budget(const rc::detail::Property& property, int budget) {
   const auto& test = boost::unit_test::framework::current_test_case();
   rc::detail::TestMetadata metadata;

@@ -20,12 +20,6 @@ const std::vector<std::vector<scenario::layer>>& tls_stacks();
 // "VERDICT INVARIANT: message", the seed, the TLS settings and the run's explicit schedule.
 std::string describe(const scenario::scenario& s, const runner::run_result& r);
 
-// The liveness/protocol failures of impl/tls that this harness found and that are still open,
-// recognised by their exact signature, or "" (see known_issue in tls_support.cpp and the
-// scenarios/tls/known-issue-*.json files that reproduce each one; remove an entry once the
-// implementation is fixed: its corpus file then xpasses and fails the gate).
-std::string known_issue(const scenario::scenario& s, const runner::run_result& r);
-
 // Runs `property` with at most `budget` successful cases unless RC_PARAMS sets max_success.
 void check_with_budget(const rc::detail::Property& property, int budget);
 

@@ -5,14 +5,17 @@
 
 namespace stutter {
 
-bool memory_endpoint::block_now() {
+bool memory_endpoint::block_now(direction d) {
   ++calls_;
-  if (block_every == 0 || blocked_last_) {
-    blocked_last_ = false;
+  auto& counter = direction_calls_[static_cast<int>(d)];
+  auto& blocked_last = blocked_last_[static_cast<int>(d)];
+  ++counter;
+  if (block_every == 0 || blocked_last) {
+    blocked_last = false;
     return false;
   }
-  if (calls_ % block_every == 0) {
-    blocked_last_ = true;
+  if (counter % block_every == 0) {
+    blocked_last = true;
     return true;
   }
   return false;
@@ -20,7 +23,7 @@ bool memory_endpoint::block_now() {
 
 io_result memory_endpoint::read_some(mutable_bytes buf) {
   if (buf.empty()) return io_result::done(0);
-  if (block_now()) return io_result::blocked();
+  if (block_now(direction::read)) return io_result::blocked();
   if (in_->bytes.empty()) return in_->closed ? io_result::end() : io_result::blocked();
   std::size_t n = std::min(buf.size(), in_->bytes.size());
   if (read_chunk != 0) n = std::min(n, read_chunk);
@@ -34,7 +37,7 @@ io_result memory_endpoint::write_some(std::span<const const_bytes> bufs) {
   std::size_t total = 0;
   for (auto b : bufs) total += b.size();
   if (total == 0) return io_result::done(0);
-  if (block_now()) return io_result::blocked();
+  if (block_now(direction::write)) return io_result::blocked();
   std::size_t room = total;
   if (out_->capacity != 0) {
     if (out_->bytes.size() >= out_->capacity) return io_result::blocked();

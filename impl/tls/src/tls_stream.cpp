@@ -66,10 +66,16 @@ struct tls_stream::impl {
   std::size_t waiting_total = 0;
 
   bool reneg_outstanding = false;       // this side asked for a TLS 1.2 renegotiation
+  bool reneg_unscheduled = false;       // ... and SSL_renegotiate has not been called yet
   std::uint64_t renegotiations_before_request = 0;
   bool key_update_outstanding = false;  // this side asked for a KeyUpdate not yet sent
   bool finished_since_done = false;     // a Finished message passed since the last handshake end
   bool sent_no_renegotiation = false;   // this side refused a renegotiation
+  // Output up to awaited_end holds messages the peer may be waiting for (a handshake flight,
+  // an alert), as opposed to a KeyUpdate, which nobody waits for. awaited_mark: such a message
+  // was written and awaited_end does not include it yet.
+  bool awaited_mark = false;
+  std::uint64_t awaited_end = 0;
   tls_counters counters;
 
   impl(std::shared_ptr<tls_context> ctx, tls_config c, byte_stream& l)
@@ -128,11 +134,19 @@ struct tls_stream::impl {
     ++self->counters.handshakes;
     if (self->counters.handshakes > 1) ++self->counters.renegotiations;
     self->reneg_outstanding = false;
+    self->reneg_unscheduled = false;  // a renegotiation the peer started satisfies the request
   }
 
   static void on_message(int write_p, int, int content_type, const void* buf, std::size_t len, SSL* s, void*) {
     impl* self = of(s);
     const auto* bytes = static_cast<const unsigned char*>(buf);
+    if (write_p && (content_type == SSL3_RT_ALERT || content_type == SSL3_RT_HANDSHAKE)) {
+      if (content_type == SSL3_RT_HANDSHAKE && len >= 1 && bytes[0] == SSL3_MT_KEY_UPDATE) {
+        self->output_awaited();  // the records before this one are in the output buffer now
+      } else {
+        self->awaited_mark = true;
+      }
+    }
     if (content_type == SSL3_RT_HANDSHAKE && len >= 1) {
       if (bytes[0] == SSL3_MT_FINISHED) self->finished_since_done = true;
       if (bytes[0] == SSL3_MT_KEY_UPDATE) {
@@ -221,6 +235,26 @@ struct tls_stream::impl {
     return {step::progress};
   }
 
+  // A side that cannot send must keep receiving: the peer may be blocked sending to us
+  // (pipes smaller than what both sides have to send), and only our reading frees it.
+  // Reads what has arrived, within plaintext_limit; answers it produces join the output.
+  void drain_input() {
+    while (!err && !peer_closed && plain.size() < cfg.plaintext_limit) {
+      if (io.in.empty() && fill().kind != step::progress) return;
+      if (process_input().kind != step::progress || !io.in.empty()) return;
+    }
+  }
+
+  // flush(), and when it waits for the lower stream to become writable, drain_input().
+  step flush_or_drain() {
+    step f = flush();
+    if (f.kind == step::blocked && f.d == dir::writable) {
+      drain_input();
+      if (err) return {step::failed};
+    }
+    return f;
+  }
+
   void flush_best_effort() {
     if (io.out.empty()) return;
     while (!io.out.empty()) {
@@ -260,6 +294,15 @@ struct tls_stream::impl {
     return io.out_appended > owned;
   }
 
+  // Whether unflushed output holds a message the peer may be waiting for.
+  bool output_awaited() {
+    if (awaited_mark) {
+      awaited_end = io.out_appended;
+      awaited_mark = false;
+    }
+    return io.out_flushed < awaited_end;
+  }
+
   bool input_unprocessed() const { return !io.in.empty() || SSL_pending(ssl) > 0; }
 
   bool handshaking() const {
@@ -283,6 +326,7 @@ struct tls_stream::impl {
     const std::size_t room = std::min<std::size_t>(cfg.plaintext_limit - plain.size(), 16 * 1024);
     mutable_bytes tail = plain.tail(room);
     std::size_t n = 0;
+    schedule_renegotiation();
     ERR_clear_error();
     ++counters.ssl_calls;
     const int rc = SSL_read_ex(ssl, tail.data(), tail.size(), &n);
@@ -352,6 +396,7 @@ struct tls_stream::impl {
         if (f.kind == step::blocked && io.out.size() > cfg.output_limit) return for_read(f.d);
       }
       std::size_t n = 0;
+      schedule_renegotiation();
       ERR_clear_error();
       ++counters.ssl_calls;
       io.eof_visible = true;
@@ -388,11 +433,13 @@ struct tls_stream::impl {
       if (f.kind == step::progress || f.kind == step::ended) continue;
       // Nothing to read. Protocol output (handshake messages, alerts) must reach the peer
       // before we wait for its answer; a user write's record is flushed by that write's retry,
-      // and waiting on it here could leave both sides waiting on full pipes.
+      // and waiting on it here could leave both sides waiting on full pipes. Output nobody waits
+      // for (a KeyUpdate) must not make the read stop reading: the peer may be done writing
+      // and never read it.
       if (protocol_output_pending()) {
         step o = flush();
         if (o.kind == step::failed) return failed();
-        if (o.kind == step::blocked) return for_read(o.d);
+        if (o.kind == step::blocked) return for_read(output_awaited() || SSL_in_init(ssl) ? o.d : dir::readable);
         continue;
       }
       return for_read(f.d);
@@ -463,7 +510,7 @@ struct tls_stream::impl {
   io_result write_step(std::span<const const_bytes> bufs, std::size_t total) {
     for (int i = 0; i < max_iterations; ++i) {
       if (committed) {
-        step f = flush();
+        step f = flush_or_drain();
         if (f.kind == step::failed) return io_result::failed(err);
         if (io.out_flushed >= commit_end) {
           committed = false;
@@ -473,7 +520,7 @@ struct tls_stream::impl {
       }
       // No new record while output is pending: the output buffer holds at most one.
       if (!io.out.empty()) {
-        step f = flush();
+        step f = flush_or_drain();
         if (f.kind == step::failed) return io_result::failed(err);
         if (f.kind == step::blocked) return for_write(f.d);
       }
@@ -502,6 +549,7 @@ struct tls_stream::impl {
       const std::size_t n = std::min(total, cfg.record_size);
       const byte* data = stage_record(bufs, n);
       std::size_t written = 0;
+      schedule_renegotiation();
       ERR_clear_error();
       ++counters.ssl_calls;
       const int rc = SSL_write_ex(ssl, data, n, &written);
@@ -519,7 +567,7 @@ struct tls_stream::impl {
       }
       // The handshake needs the peer's answer: send ours, then read (through SSL_read).
       if (!io.out.empty()) {
-        step f = flush();
+        step f = flush_or_drain();
         if (f.kind == step::failed) return io_result::failed(err);
         if (f.kind == step::blocked) return for_write(f.d);
       }
@@ -548,7 +596,7 @@ struct tls_stream::impl {
     if (err) return failed();
     for (int i = 0; i < max_iterations; ++i) {
       if (!io.out.empty()) {
-        step f = flush();
+        step f = flush_or_drain();
         if (f.kind == step::failed) return failed();
         if (f.kind == step::blocked) return for_handshake(f.d);
       }
@@ -563,6 +611,7 @@ struct tls_stream::impl {
       }
       if (handshaking()) {
         // Safe: no input is pending, so SSL_do_handshake cannot meet application data.
+        schedule_renegotiation();
         ERR_clear_error();
         ++counters.ssl_calls;
         const int rc = SSL_do_handshake(ssl);
@@ -630,7 +679,7 @@ struct tls_stream::impl {
       }
       close_sent = true;
     }
-    step f = flush();
+    step f = flush_or_drain();
     if (f.kind == step::failed) return failed();
     if (f.kind == step::blocked) return for_write(f.d);
     io_result r = lower.shutdown_write();
@@ -649,14 +698,27 @@ struct tls_stream::impl {
     if (SSL_version(ssl) >= TLS1_3_VERSION) return request_key_update(false);
     if (!cfg.allow_renegotiation) return tls_errc::renegotiation_disabled;
     if (handshaking()) return tls_errc::operation_in_progress;
+    reneg_outstanding = true;
+    reneg_unscheduled = true;
+    renegotiations_before_request = static_cast<std::uint64_t>(SSL_num_renegotiations(ssl));
+    schedule_renegotiation();
+    return err;
+  }
+
+  // Calls SSL_renegotiate for a requested renegotiation once OpenSSL holds no part of a
+  // record. OpenSSL 3.0 starts a scheduled renegotiation only between records; if the record
+  // it was in the middle of turns out to be a HelloRequest (client) or ClientHello (server),
+  // the handshake that message starts leaves the schedule set, and it later fires as a second
+  // handshake the peer never joins (the client waits for a HelloRequest that is not coming).
+  void schedule_renegotiation() {
+    if (!reneg_unscheduled || SSL_has_pending(ssl) || SSL_in_init(ssl)) return;
+    reneg_unscheduled = false;
     ERR_clear_error();
     if (SSL_renegotiate(ssl) != 1) {
+      reneg_outstanding = false;
       capture_openssl_errors();
-      return tls_errc::protocol_error;
+      fail(tls_errc::protocol_error);
     }
-    reneg_outstanding = true;
-    renegotiations_before_request = static_cast<std::uint64_t>(SSL_num_renegotiations(ssl));
-    return {};
   }
 
   std::error_code request_key_update(bool update_requested) {

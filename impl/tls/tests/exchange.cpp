@@ -160,7 +160,7 @@ struct lane_state {
   }
 
   bool step_reader() {
-    if (reader_done()) return false;
+    if (reader_done() || (plan->reads_after_writes && !writer_done())) return false;
     read_buf.resize(plan->read_size);
     io_result r = ep->stream->read_some(read_buf);
     note("read", r);

@@ -85,6 +85,7 @@ struct script {
   bool read_eof = false;
   std::size_t read_size = 16 * 1024;  // buffer size of each read
   bool reads = true;                  // false: this side never reads
+  bool reads_after_writes = false;    // the reader lane starts once the writer lane is done
 };
 
 struct side_outcome {

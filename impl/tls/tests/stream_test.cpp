@@ -251,4 +251,40 @@ BOOST_AUTO_TEST_CASE(plaintext_kept_for_the_user_is_bounded) {
   BOOST_TEST(!out.client.error);
 }
 
+// Both sides write more than the pipes hold before they read anything: a side blocked
+// flushing its record must read what the peer sent (keeping it for its later reads), or both
+// wait to write forever.
+BOOST_AUTO_TEST_CASE(sides_that_write_before_reading_both_finish_over_small_pipes) {
+  for (const char* version : {"1.2", "1.3"}) {
+    BOOST_TEST_CONTEXT("TLS " << version) {
+      auto pair = make_pair(41, client_config(version), server_config(version), {.capacity = 100});
+      script c{{{action::handshake}}};
+      script s{{{action::handshake}}};
+      std::vector<byte> client_sends, server_sends;
+      for (std::uint32_t i = 0; i < 3; ++i) {
+        auto a = pattern(2000, 50 + i);
+        auto b = pattern(2000, 60 + i);
+        client_sends.insert(client_sends.end(), a.begin(), a.end());
+        server_sends.insert(server_sends.end(), b.begin(), b.end());
+        c.actions.push_back({action::write, a});
+        s.actions.push_back({action::write, b});
+      }
+      c.actions.push_back({action::shutdown});
+      s.actions.push_back({action::shutdown});
+      c.reads_after_writes = s.reads_after_writes = true;
+      c.read_bytes = server_sends.size();
+      s.read_bytes = client_sends.size();
+      c.read_eof = s.read_eof = true;
+      auto out = run(pair, c, s, 200, 2000000, /*jitter=*/false);
+      BOOST_TEST(!out.hang);
+      BOOST_TEST(!out.client.error, out.client.detail);
+      BOOST_TEST(!out.server.error, out.server.detail);
+      BOOST_TEST((out.client.received == server_sends));
+      BOOST_TEST((out.server.received == client_sends));
+      BOOST_TEST(out.client.got_eof);
+      BOOST_TEST(out.server.got_eof);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,7 +5,9 @@
 // memory_endpoint is a byte_stream over two pipes (one to read, one to write), with
 // knobs that make it stutter in a fixed, repeatable way:
 //   read_chunk / write_chunk  most bytes one call moves (0 = unlimited)
-//   block_every               every k-th call returns would_block first (0 = never)
+//   block_every               every k-th read, and every k-th write, returns would_block
+//                             first (0 = never); reads and writes are counted apart, so
+//                             a caller that alternates them cannot stay in lockstep with it
 // memory_pair() connects two endpoints.
 
 #include <cstddef>
@@ -44,13 +46,15 @@ class memory_endpoint final : public byte_stream {
   memory_pipe& output() { return *out_; }
 
  private:
-  bool block_now();
+  enum class direction : int { read, write };
+  bool block_now(direction d);
 
   std::shared_ptr<memory_pipe> in_;
   std::shared_ptr<memory_pipe> out_;
   std::size_t calls_ = 0;
   std::size_t copied_in_ = 0;
-  bool blocked_last_ = false;
+  std::size_t direction_calls_[2] = {0, 0};
+  bool blocked_last_[2] = {false, false};
 };
 
 // Two connected endpoints: what a writes, b reads, and the reverse.

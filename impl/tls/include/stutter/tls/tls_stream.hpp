@@ -10,6 +10,12 @@
 //   handshake:      need_read / need_write name the direction to wait for.
 // After a waiting result the caller retries with the same arguments; a write retried with
 // other buffers fails with errc::retry_mismatch (the stream stays usable).
+// A result that waits for writable (write_some/shutdown_write's would_block, read_some's
+// need_write, handshake's need_write) should also be retried once the lower stream turns
+// readable: the peer may be flushing into a full pipe too, waiting for this side to read,
+// and a retry reads what has arrived before it waits again. A caller that waits for the
+// named direction only can deadlock against such a peer whenever the pipes hold less than
+// what both sides have to send.
 //
 // Promises:
 // - write_some(bufs) returns ok(n) only once the record carrying those n bytes has been
@@ -27,7 +33,10 @@
 // - A renegotiation (TLS 1.2) or key update (TLS 1.3) from either side may start between
 //   any two calls; a write keeps reading until it is done even if the user is not reading.
 // - Alerts and handshake messages produced while reading are flushed before the read waits
-//   for input, so the peer is never left waiting on bytes this side holds.
+//   for input, so the peer is never left waiting on bytes this side holds. Output nobody
+//   waits for (a KeyUpdate) does not stop a read: it goes out with a later call.
+// - An operation blocked on flushing first reads what the lower stream has (within
+//   plaintext_limit), so a peer blocked on flushing to this side can go on.
 // - Errors are sticky and come from tls_errc (or the lower stream's own code): refusal of a
 //   renegotiation is renegotiation_refused on both sides, an EOF without close_notify is
 //   truncated. error_detail() has OpenSSL's reason text.
