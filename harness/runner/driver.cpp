@@ -86,8 +86,29 @@ actor_state endpoint_driver::wait_for(const io_result& r, op_dir dir, std::uint6
   return tls_view_of(layers_) != nullptr ? actor_state::wait_write_or_read : actor_state::wait_write;
 }
 
+// The stream is broken now; nothing else can follow. Over TLS the application makes the
+// cleanup call first (it flushes this side's fatal alert, so the peer fails with the same
+// cause), retrying it a bounded number of times, then drops the connection as close() does.
+actor_state endpoint_driver::end_after_expected_error() {
+  seen_.finished = true;
+  byte_stream* tls = tls_view_of(layers_) != nullptr ? layers_.transform() : nullptr;
+  if (tls != nullptr && linger_retries_ < max_linger_retries) {
+    lingering_ = true;
+    ++linger_retries_;
+    io_result r = tls->shutdown_write();
+    app_event("cleanup", 0, r);
+    if (r.waiting()) return actor_state::runnable;
+    done_ = true;
+    return actor_state::done;
+  }
+  done_ = true;
+  net_.abort(self_);
+  return actor_state::done;
+}
+
 actor_state endpoint_driver::step() {
   if (done_) return actor_state::done;
+  if (lingering_) return end_after_expected_error();
   phase& active = layers_.active();
   if (active.is_handshake()) {
     const std::uint64_t before = layers_.tap().waits();
@@ -99,11 +120,8 @@ actor_state endpoint_driver::step() {
       const bool expected = step_ < spec_.workload.size() && spec_.workload[step_].kind == step_kind::expect_error &&
                             r.st == status::error && error_name(r.ec) == spec_.workload[step_].error;
       if (!expected) return fail(r, "handshake failed");
-      seen_.finished = true;
       seen_.steps_done = step_ + 1;
-      done_ = true;
-      net_.abort(self_);
-      return actor_state::done;
+      return end_after_expected_error();
     }
     layers_.switch_phase();
     set_phase(protocol_phase::data);
@@ -145,12 +163,7 @@ actor_state endpoint_driver::run_step(const scenario::step& s) {
         if (s.kind == step_kind::expect && (inbox_ != s.data || type != s.type) && !seen_.mismatch) {
           seen_.mismatch = {step_, "received record differs from the expected one", {}};
         }
-        if (s.kind == step_kind::expect_error) {
-          done_ = true;  // the stream is broken now; nothing else can follow
-          seen_.finished = true;
-          net_.abort(self_);
-          return actor_state::done;
-        }
+        if (s.kind == step_kind::expect_error) return end_after_expected_error();
         return advance();
       }
       if (r.st == status::error && s.kind != step_kind::expect_error) return fail(r, "receive failed");

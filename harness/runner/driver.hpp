@@ -33,6 +33,7 @@ class endpoint_driver final : public sim::actor {
   sim::actor_state wait_for(const io_result& r, op_dir dir, std::uint64_t waits_before);
   sim::actor_state advance();
   sim::actor_state fail(const io_result& r, std::string what);
+  sim::actor_state end_after_expected_error();
   void app_event(std::string_view op, std::uint64_t requested, const io_result& r);
   void set_phase(protocol_phase p);
 
@@ -45,6 +46,9 @@ class endpoint_driver final : public sim::actor {
   std::size_t raw_sent_ = 0;
   std::vector<std::uint8_t> inbox_;
   bool done_ = false;
+  bool lingering_ = false;  // after an expected error: retrying the cleanup call
+  std::size_t linger_retries_ = 0;
+  static constexpr std::size_t max_linger_retries = 64;
 };
 
 }  // namespace stutter::runner
