@@ -49,10 +49,12 @@ bool print_summary(const std::vector<work_item>& items, const std::vector<work_o
   std::map<std::string, std::size_t> counts;
   std::size_t failed = 0;
   bool deterministic = true;
+  std::size_t not_replayable = 0;
   for (const auto& o : outcomes) {
     ++counts[std::string(scenario::to_string(o.result.verdict))];
     failed += runner::is_failure(o.result.verdict) ? 1 : 0;
     deterministic = deterministic && o.deterministic;
+    not_replayable += o.result.replayable ? 0 : 1;
   }
   std::cout << "stutter: " << items.size() << " runs:";
   const char* sep = " ";
@@ -62,7 +64,9 @@ bool print_summary(const std::vector<work_item>& items, const std::vector<work_o
     std::cout << sep << it->second << " " << name;
     sep = ", ";
   }
-  std::cout << "; determinism " << (deterministic ? "ok" : "MISMATCH") << "\n";
+  std::cout << "; determinism " << (deterministic ? "ok" : "MISMATCH");
+  if (not_replayable != 0) std::cout << " (" << not_replayable << " not replayable: a peer draws its own randomness)";
+  std::cout << "\n";
   std::cout << (items.size() - failed) << " passed, " << failed << " failed\n";
   return failed == 0;
 }

@@ -62,6 +62,7 @@ json result_entry(const work_item& item, const work_outcome& outcome) {
       {"invariant", r.invariant ? json(*r.invariant) : json(nullptr)},
       {"message", r.message},
       {"trace_hash", sim::to_hex64(r.trace_hash)},
+      {"replayable", r.replayable},
       {"replay", replay_command(item)},
       {"invariants_checked", r.invariants},
       {"stats",

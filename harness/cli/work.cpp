@@ -36,6 +36,7 @@ work_outcome execute(const work_item& item, runner::run_options options) {
   options.keep_events = std::min<std::size_t>(options.keep_events, 4000);
   work_outcome out;
   out.result = runner::run_scenario(item.scenario, options);
+  if (!out.result.replayable) return out;
   runner::run_result again = runner::run_scenario(item.scenario, options);
   if (again.trace_hash != out.result.trace_hash || again.verdict != out.result.verdict) {
     out.deterministic = false;

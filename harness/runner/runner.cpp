@@ -4,6 +4,7 @@
 
 #include "runner/driver.hpp"
 #include "runner/implementations.hpp"
+#include "runner/tls_layer.hpp"
 #include "sim/network.hpp"
 #include "sim/scheduler.hpp"
 
@@ -120,6 +121,9 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   result.decisions = net.plan().taken();
   result.events = log.take_events();
   result.wire = {net.take_sent_by(endpoint_id::client), net.take_sent_by(endpoint_id::server)};
+  for (const stack* st : {client_stack.get(), server_stack.get()}) {
+    if (const tls_layer_view* v = tls_view_of(*st); v != nullptr && !v->report().deterministic) result.replayable = false;
+  }
   return result;
 }
 

@@ -40,6 +40,9 @@ struct run_result {
   std::vector<sim::trace_event> events;     // the first keep_events events
   std::array<std::vector<std::uint8_t>, 2> wire;  // bytes each endpoint's socket sent
   std::vector<std::string> invariants;      // ids checked
+  // False when a peer draws randomness the seed does not control (GnuTLS): the same scenario
+  // may then give another trace, so determinism.trace is not judged for it.
+  bool replayable = true;
 };
 
 run_result run_scenario(const scenario::scenario& s, const run_options& options = {});
