@@ -98,6 +98,7 @@ bool duplex_endpoint::try_write() {
 bool duplex_endpoint::turn(readiness ready) {
   bool progressed = false;
   bool read_moved = false;
+  bool read_tried = false;
   // Writes first (push), then the read (pull); each retried when due.
   if (!error_ && !writes_idle() && due(write_op_, ready, false)) {
     if (write_op_.waiting) ++stats_.wakeups;
@@ -108,12 +109,15 @@ bool duplex_endpoint::turn(readiness ready) {
   if (!error_ && !read_finished() && due(read_op_, ready, progressed)) {
     if (read_op_.waiting) ++stats_.wakeups;
     const bool was_waiting = read_op_.waiting;
+    read_tried = true;
     read_moved = try_read();
     progressed = read_moved || progressed;
     if (was_waiting && read_op_.waiting) ++stats_.spurious_wakeups;
   }
   // A read that moved may have unblocked a backlogged write (e.g. one waiting on a handshake).
-  if (read_moved && !error_ && !writes_idle() && write_op_.waiting) {
+  // So may a read that returned no data: it can have consumed the very input a write waiting
+  // for readable needed (the handshake message), leaving nothing to wake that write.
+  if ((read_moved || (read_tried && write_op_.on.readable)) && !error_ && !writes_idle() && write_op_.waiting) {
     ++stats_.wakeups;
     progressed = try_write() || progressed;
     if (write_op_.waiting) ++stats_.spurious_wakeups;

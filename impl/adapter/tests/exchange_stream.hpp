@@ -60,7 +60,6 @@ class exchange_stream final : public byte_stream {
   bool read_pending() const { return s_->last_wait == direction::readable; }
   bool write_pending() const { return s_->last_wait == direction::writable; }
 
-  const state& current() const { return *s_; }
   const models::exchange_endpoint& endpoint() const { return s_->endpoint; }
 
  private:
