@@ -51,14 +51,47 @@ class lying_writer final : public byte_stream {
   byte_stream& lower_;
 };
 
-class lying_phase final : public phase_wrapper {
+class prefix_dropping_writer final : public byte_stream {
  public:
-  lying_phase(std::unique_ptr<lying_writer> writer, std::unique_ptr<runner::phase> inner)
-      : phase_wrapper(std::move(inner)), writer_(std::move(writer)) {}
+  explicit prefix_dropping_writer(byte_stream& lower) : lower_(lower) {}
+  io_result read_some(mutable_bytes buf) override { return lower_.read_some(buf); }
+  io_result write_some(std::span<const const_bytes> bufs) override {
+    std::size_t skipped = 0;
+    std::span<const const_bytes> sent = bufs;
+    if (retrying_ && bufs.size() > 1) {
+      skipped = bufs.front().size();
+      sent = bufs.subspan(1);
+    }
+    io_result r = lower_.write_some(sent);
+    retrying_ = r.waiting();
+    if (r.ok()) r.n += skipped;
+    return r;
+  }
+  using byte_stream::write_some;
+  io_result shutdown_write() override { return lower_.shutdown_write(); }
 
  private:
-  std::unique_ptr<lying_writer> writer_;  // goes before inner_, whose destructor does not touch it
+  byte_stream& lower_;
+  bool retrying_ = false;
 };
+
+// A phase writing through a shim of its own (which it owns).
+class shimmed_phase final : public phase_wrapper {
+ public:
+  shimmed_phase(std::unique_ptr<byte_stream> shim, std::unique_ptr<runner::phase> inner)
+      : phase_wrapper(std::move(inner)), shim_(std::move(shim)) {}
+
+ private:
+  std::unique_ptr<byte_stream> shim_;  // goes before inner_, whose destructor does not touch it
+};
+
+template <typename Shim>
+std::unique_ptr<runner::phase> through_shim(runner::stack_factory& base, runner::phase_context ctx) {
+  auto shim = std::make_unique<Shim>(ctx.lower);
+  runner::phase_context inner_ctx{ctx.kind, ctx.role, ctx.config, *shim, std::move(ctx.prefix), ctx.entropy};
+  auto inner = base.stack_factory::make_phase(std::move(inner_ctx));
+  return std::make_unique<shimmed_phase>(std::move(shim), std::move(inner));
+}
 
 // Demands one byte more than it holds from the socket before it parses anything.
 class impatient_phase final : public phase_wrapper {
@@ -103,10 +136,11 @@ std::unique_ptr<runner::phase> drops_handover_bytes::make_phase(runner::phase_co
 }
 
 std::unique_ptr<runner::phase> short_write_is_complete::make_phase(runner::phase_context ctx) {
-  auto writer = std::make_unique<lying_writer>(ctx.lower);
-  runner::phase_context inner_ctx{ctx.kind, ctx.role, ctx.config, *writer, std::move(ctx.prefix), ctx.entropy};
-  auto inner = stack_factory::make_phase(std::move(inner_ctx));
-  return std::make_unique<lying_phase>(std::move(writer), std::move(inner));
+  return through_shim<lying_writer>(*this, std::move(ctx));
+}
+
+std::unique_ptr<runner::phase> retry_drops_prefix::make_phase(runner::phase_context ctx) {
+  return through_shim<prefix_dropping_writer>(*this, std::move(ctx));
 }
 
 std::unique_ptr<runner::phase> polls_before_draining::make_phase(runner::phase_context ctx) {

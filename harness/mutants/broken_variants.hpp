@@ -21,6 +21,15 @@ class short_write_is_complete final : public runner::stack_factory {
   std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
 };
 
+// After a waiting result it retries its gather write without the first buffer (what is left
+// of the record's prefix) and counts that buffer as sent, as a writer that rebuilds its
+// gather list from "the payload still to go" would: caught by retry.same_buffer over TLS
+// (the TLS layer sees the retry carry other bytes), by bytes.exact over a plain socket.
+class retry_drops_prefix final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
 // The reader asks the socket for more before looking at what it already holds, so with
 // a whole record buffered and nothing more coming it waits forever: caught by
 // liveness.progress.

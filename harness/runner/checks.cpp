@@ -248,10 +248,12 @@ std::optional<violation> check_close_orderly(const run_facts& run, const endpoin
 
 std::optional<violation> check_all(const run_facts& run) {
   using check = std::optional<violation> (*)(const run_facts&, const endpoint_view&);
-  // Data checks first: a hang caused by lost bytes is reported as the lost bytes.
-  static constexpr check order[] = {check_bytes_exact,     check_ws_rfc6455,      check_handover_exact,
-                                    check_handover_no_overread, check_framing_records, check_reneg_complete,
-                                    check_buffer_bounded,  check_status_meaning,   check_close_orderly};
+  // Data checks first: a hang caused by lost bytes is reported as the lost bytes. Ahead of
+  // them a changed retry, whose consequences (lost bytes, broken records) they would report.
+  static constexpr check order[] = {check_retry_same_buffer,    check_bytes_exact,     check_ws_rfc6455,
+                                    check_handover_exact,       check_handover_no_overread,
+                                    check_framing_records,      check_reneg_complete,  check_buffer_bounded,
+                                    check_status_meaning,       check_close_orderly};
   for (check c : order) {
     for (const endpoint_view* e : {&run.client, &run.server}) {
       if (auto v = c(run, *e)) return v;
@@ -273,7 +275,10 @@ std::vector<std::string> invariants_checked(const scenario::scenario& s) {
     return false;
   };
   if (has(layer::websocket)) ids.push_back("ws.rfc6455.*");
-  if (has(layer::tls)) ids.push_back("reneg.complete");
+  if (has(layer::tls)) {
+    ids.push_back("reneg.complete");
+    ids.push_back("retry.same_buffer");
+  }
   std::sort(ids.begin(), ids.end());
   return ids;
 }

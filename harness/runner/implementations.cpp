@@ -10,7 +10,7 @@ namespace stutter::runner {
 namespace {
 
 // Keep in step with format::peers (harness/scenario/format.hpp) and scenarios/schema.json.
-constexpr std::array<std::string_view, 17> names{
+constexpr std::array<std::string_view, 18> names{
     "stutter",
     "wslay",          // the server end is wslay
     "wslay-client",   // the client end is wslay
@@ -28,6 +28,7 @@ constexpr std::array<std::string_view, 17> names{
     "mutant:nondeterministic",
     "mutant:corrupts-records",
     "mutant:unbounded-buffer",
+    "mutant:retry-drops-prefix",
 };
 
 }  // namespace
@@ -42,6 +43,7 @@ std::unique_ptr<stack_factory> factory_for(std::string_view implementation) {
   if (implementation == names[14]) return std::make_unique<mutants::nondeterministic>();
   if (implementation == names[15]) return std::make_unique<mutants::corrupts_records>();
   if (implementation == names[16]) return std::make_unique<mutants::unbounded_buffer>();
+  if (implementation == names[17]) return std::make_unique<mutants::retry_drops_prefix>();
   if (auto ws = make_websocket_implementation(implementation)) return ws;
   if (auto tls = make_tls_implementation(implementation)) return tls;
   return nullptr;

@@ -99,6 +99,14 @@ std::optional<violation> check_tls_status_meaning(const run_facts&, const endpoi
   return violation{"status.meaning", who(e) + ": " + *me.status_violation, e.id, {}, {}};
 }
 
+std::optional<violation> check_retry_same_buffer(const run_facts&, const endpoint_view& e) {
+  const tls_layer_view* view = tls_view_of(e.layers);
+  if (view == nullptr) return std::nullopt;
+  const tls_layer_report me = view->report();
+  if (!me.retry_violation) return std::nullopt;
+  return violation{"retry.same_buffer", who(e) + "'s TLS layer: " + *me.retry_violation, e.id, {}, {}};
+}
+
 std::optional<violation> check_reneg_complete(const run_facts& run, const endpoint_view& e) {
   if (auto v = check_reneg_requests(run, e)) return v;
   return check_tls_status_meaning(run, e);

@@ -24,6 +24,10 @@
 // layer itself. check_all has no slot of its own for it, so check_reneg_complete reports
 // it (with the invariant id "status.meaning") after the renegotiation checks.
 
+// retry.same_buffer at the TLS layer: after a waiting result the layer above (framing,
+// WebSocket) retries its write with the same bytes. Reported ahead of every other check:
+// a changed retry otherwise shows only as its consequence (lost bytes, retry_mismatch).
+
 #include <optional>
 
 #include "runner/checks.hpp"
@@ -32,6 +36,7 @@ namespace stutter::runner {
 
 std::optional<violation> check_reneg_complete(const run_facts& run, const endpoint_view& e);
 
+std::optional<violation> check_retry_same_buffer(const run_facts& run, const endpoint_view& e);
 // The two parts of check_reneg_complete, on their own.
 std::optional<violation> check_reneg_requests(const run_facts& run, const endpoint_view& e);
 std::optional<violation> check_tls_status_meaning(const run_facts& run, const endpoint_view& e);

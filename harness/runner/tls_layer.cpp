@@ -182,14 +182,34 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     return judge("read_some", engine_->stream().read_some(buf), false, before);
   }
 
+  // retry.same_buffer: after a waiting result the layer above retries with the same bytes.
   io_result write_some(std::span<const const_bytes> bufs) override {
+    std::vector<byte> offered;
+    for (auto b : bufs) offered.insert(offered.end(), b.begin(), b.end());
+    if (waiting_write_ && offered != *waiting_write_ && !retry_violation_) {
+      std::size_t at = 0;
+      while (at < offered.size() && at < waiting_write_->size() && offered[at] == (*waiting_write_)[at]) ++at;
+      retry_violation_ = "a write retried after a waiting result carried other bytes (" +
+                         std::to_string(offered.size()) + " instead of " + std::to_string(waiting_write_->size()) +
+                         ", first difference at byte " + std::to_string(at) + ")";
+    }
+    io_result r = write_through(bufs);
+    if (r.waiting()) {
+      waiting_write_ = std::move(offered);
+    } else {
+      waiting_write_.reset();
+    }
+    return r;
+  }
+  using byte_stream::write_some;
+
+  io_result write_through(std::span<const const_bytes> bufs) {
     const auto before = waits();
     if (io_result h = open(); !h.ok()) return judge("write_some", for_write(h), true, before);
     io_result s = settle();
     if (!s.ok()) return judge("write_some", for_write(s), true, before);
     return judge("write_some", engine_->stream().write_some(bufs), true, before);
   }
-  using byte_stream::write_some;
 
   io_result shutdown_write() override {
     const auto before = waits();
@@ -197,6 +217,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     io_result s = settle();
     if (!s.ok()) return judge("shutdown_write", for_write(s), true, before);
     closing_ = true;
+    waiting_write_.reset();  // a shutdown abandons a waiting write
     return judge("shutdown_write", engine_->stream().shutdown_write(), true, before);
   }
 
@@ -214,6 +235,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     r.peer_closed = engine_->peer_closed();
     r.requests = requests_;
     r.status_violation = status_violation_;
+    r.retry_violation = retry_violation_;
     r.error = engine_->error();
     r.error_detail = engine_->error_detail();
     r.deterministic = engine_->deterministic();
@@ -314,6 +336,8 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
   std::unique_ptr<engine> engine_;
   std::vector<tls_request> requests_;
   std::optional<std::string> status_violation_;
+  std::optional<std::vector<byte>> waiting_write_;  // what the last write offered, if it waited
+  std::optional<std::string> retry_violation_;
   std::uint64_t waiting_results_ = 0;
   bool closing_ = false;
 };

@@ -51,6 +51,7 @@ struct tls_layer_report {
   bool peer_closed = false;             // the peer's close_notify was read (OpenSSL engine)
   std::vector<tls_request> requests;    // in the order the workload made them
   std::optional<std::string> status_violation;  // first waiting result with no reason beneath
+  std::optional<std::string> retry_violation;   // first write retried with other bytes
   std::error_code error{};              // the engine's sticky error, if any
   std::string error_detail;             // the engine's reason text for it
   bool deterministic = true;            // false when the engine draws OS randomness (GnuTLS)

@@ -32,7 +32,7 @@ inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [
 
 // Implementations a scenario can name; runner/implementations.cpp builds each (the mutants
 // are deliberately broken stacks whose saved failures must replay).
-inline constexpr std::array<std::string_view, 17> peers{"stutter",
+inline constexpr std::array<std::string_view, 18> peers{"stutter",
                                                         "wslay",
                                                         "wslay-client",
                                                         "gnutls",
@@ -48,7 +48,8 @@ inline constexpr std::array<std::string_view, 17> peers{"stutter",
                                                         "mutant:naive-tls",
                                                         "mutant:nondeterministic",
                                                         "mutant:corrupts-records",
-                                                        "mutant:unbounded-buffer"};
+                                                        "mutant:unbounded-buffer",
+                                                        "mutant:retry-drops-prefix"};
 inline constexpr std::array<std::string_view, 2> length_prefixes{"u32be", "varint"};
 inline constexpr std::array<std::string_view, 2> tls_versions{"1.2", "1.3"};
 

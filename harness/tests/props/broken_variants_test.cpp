@@ -79,4 +79,16 @@ BOOST_AUTO_TEST_CASE(a_reader_that_ignores_its_capacity_breaks_buffer_bounded) {
   BOOST_TEST(f->invariant == "buffer.bounded", f->message);
 }
 
+// Over TLS the layer beneath sees the changed retry itself; over a plain socket only the
+// bytes that went missing show it.
+BOOST_AUTO_TEST_CASE(a_retry_with_other_bytes_breaks_retry_same_buffer) {
+  mutants::retry_drops_prefix broken;
+  auto over_tls = explore(broken, {layer::tls, layer::length}, 200);
+  BOOST_TEST_REQUIRE(over_tls.has_value());
+  BOOST_TEST(over_tls->invariant == "retry.same_buffer", over_tls->message);
+  auto plain = explore(broken, {layer::length}, 200);
+  BOOST_TEST_REQUIRE(plain.has_value());
+  BOOST_TEST(plain->invariant == "bytes.exact", plain->message);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
