@@ -217,7 +217,8 @@ actor_state endpoint_driver::run_step(const scenario::step& s) {
       }
       set_phase(protocol_phase::renegotiation);
       const std::error_code ec =
-          s.kind == step_kind::renegotiate ? control->renegotiate() : control->key_update(/*update_requested=*/true);
+          s.kind == step_kind::renegotiate ? control->renegotiate(s.delay)
+                                            : control->key_update(/*update_requested=*/true, s.delay);
       app_event(s.kind == step_kind::renegotiate ? "renegotiate" : "key_update", 0,
                 ec ? io_result::failed(ec) : io_result::done(0));
       if (ec) return fail(io_result::failed(ec), "renegotiation could not start");

@@ -15,6 +15,9 @@
 // The TLS layer queues a request made before the handshake finished (or while another one
 // runs) and issues it before the next write or close goes on, so a queued request never
 // falls behind these bounds.
+// The first closer's requests are sometimes held back by a delay of a few TLS-layer calls, so
+// that they start in the middle of the steps that follow (a long send, a waiting receive);
+// its close makes them at the latest (so not under WebSocket, whose close is only a frame).
 
 #include <cstdint>
 #include <vector>

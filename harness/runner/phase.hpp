@@ -47,9 +47,10 @@ class renegotiation_control {
   virtual ~renegotiation_control() = default;
   // Starts a renegotiation (TLS 1.2) or key update (TLS 1.3); it completes during the
   // following reads and writes. An error when it cannot be started.
-  virtual std::error_code renegotiate() = 0;
+  // `delay`: calls of the layer to let pass first (scenario::step::delay).
+  virtual std::error_code renegotiate(std::uint32_t delay) = 0;
   // TLS 1.3 key update, asking the peer to update its keys too when update_requested.
-  virtual std::error_code key_update(bool update_requested) = 0;
+  virtual std::error_code key_update(bool update_requested, std::uint32_t delay) = 0;
 };
 
 // What a phase is built from.

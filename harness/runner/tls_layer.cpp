@@ -176,6 +176,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
   }
 
   io_result read_some(mutable_bytes buf) override {
+    tick();
     const auto before = waits();
     if (io_result h = open(); !h.ok()) return judge("read_some", for_read(h), false, before);
     issue_ready();
@@ -184,6 +185,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
 
   // retry.same_buffer: after a waiting result the layer above retries with the same bytes.
   io_result write_some(std::span<const const_bytes> bufs) override {
+    tick();
     std::vector<byte> offered;
     for (auto b : bufs) offered.insert(offered.end(), b.begin(), b.end());
     if (waiting_write_ && offered != *waiting_write_ && !retry_violation_) {
@@ -214,6 +216,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
   io_result shutdown_write() override {
     const auto before = waits();
     if (io_result h = open(); !h.ok()) return judge("shutdown_write", for_write(h), true, before);
+    for (auto& q : requests_) q.delay_left = 0;  // a close makes every held request at once
     io_result s = settle();
     if (!s.ok()) return judge("shutdown_write", for_write(s), true, before);
     closing_ = true;
@@ -221,9 +224,11 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     return judge("shutdown_write", engine_->stream().shutdown_write(), true, before);
   }
 
-  std::error_code renegotiate() override { return enqueue(tls_request::kind_t::renegotiation, false); }
-  std::error_code key_update(bool update_requested) override {
-    return enqueue(tls_request::kind_t::key_update, update_requested);
+  std::error_code renegotiate(std::uint32_t delay) override {
+    return enqueue(tls_request::kind_t::renegotiation, false, delay);
+  }
+  std::error_code key_update(bool update_requested, std::uint32_t delay) override {
+    return enqueue(tls_request::kind_t::key_update, update_requested, delay);
   }
 
   tls_layer_report report() const override {
@@ -279,7 +284,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     return r;
   }
 
-  std::error_code enqueue(tls_request::kind_t kind, bool update_requested) {
+  std::error_code enqueue(tls_request::kind_t kind, bool update_requested, std::uint32_t delay) {
     // What the engine would refuse anyway is refused now, whatever the handshake's state.
     if (kind == tls_request::kind_t::key_update && cfg_.version == "1.2") return tls::tls_errc::unsupported_by_version;
     if (kind == tls_request::kind_t::renegotiation && cfg_.version == "1.2" && !cfg_.allow_renegotiation) {
@@ -287,23 +292,35 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     }
     if (closing_) return errc::write_after_shutdown;
     if (std::error_code e = engine_->error()) return e;
-    requests_.push_back({.kind = kind, .update_requested = update_requested});
+    requests_.push_back({.kind = kind, .update_requested = update_requested, .delay_left = delay});
     issue_ready();
     return {};
   }
 
+  // A request waiting only for the engine (not for its delay).
   bool has_queued() const {
     for (const auto& q : requests_) {
-      if (!q.issued && !q.refused) return true;
+      if (!q.issued && !q.refused && q.delay_left == 0) return true;
     }
     return false;
   }
 
-  // Issues queued requests, in order, as long as the engine accepts them.
+  // One call of the layer passes for the first request still held back by its delay.
+  void tick() {
+    for (auto& q : requests_) {
+      if (q.issued || q.refused) continue;
+      if (q.delay_left > 0) --q.delay_left;
+      return;
+    }
+  }
+
+  // Issues queued requests, in order, as long as the engine accepts them and their delay has
+  // passed.
   void issue_ready() {
     if (closing_) return;
     for (auto& q : requests_) {
       if (q.issued || q.refused) continue;
+      if (q.delay_left > 0) return;
       const tls::tls_counters c = engine_->counters();
       const std::error_code ec = engine_->request(q.kind, q.update_requested);
       if (ec == tls::tls_errc::not_established || ec == tls::tls_errc::operation_in_progress) return;

@@ -34,6 +34,7 @@ namespace stutter::runner {
 struct tls_request {
   enum class kind_t : std::uint8_t { renegotiation, key_update } kind = kind_t::renegotiation;
   bool update_requested = false;  // key_update: the peer was asked to update its keys too
+  std::uint32_t delay_left = 0;   // layer calls still to pass before it may be issued
   bool issued = false;            // the engine accepted it (else it was still queued at the end)
   std::error_code refused{};      // the engine rejected it when it was issued
   // Counters when it was issued: it completed once they moved past these.

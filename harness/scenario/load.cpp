@@ -364,10 +364,16 @@ class loader {
         require(r_, seen, keys, {0});
         break;
       }
+      case step_kind::renegotiate:
+      case step_kind::key_update: {
+        static constexpr std::array<std::string_view, 1> keys{"delay"};
+        read_object(r_, keys, [&](std::size_t) {
+          s.delay = static_cast<std::uint32_t>(read_uint(r_, 0, format::max_request_delay));
+        });
+        break;
+      }
       case step_kind::switch_phase:
       case step_kind::expect_eof:
-      case step_kind::renegotiate:
-      case step_kind::key_update:
         read_object(r_, {}, [](std::size_t) {});
         break;
     }

@@ -63,10 +63,12 @@ value step_value(const step& s) {
     case step_kind::expect_error:
       body.add("error", text("an expect_error step's error", s.error));
       break;
-    case step_kind::switch_phase:
-    case step_kind::expect_eof:
     case step_kind::renegotiate:
     case step_kind::key_update:
+      if (s.delay != 0) body.add("delay", value::integer(s.delay));
+      break;
+    case step_kind::switch_phase:
+    case step_kind::expect_eof:
       break;
   }
   return value::object().add(to_string(s.kind), std::move(body));

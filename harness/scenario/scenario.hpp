@@ -81,6 +81,10 @@ struct step {
   message_type type = message_type::binary;  // websocket messages
   std::string error;                         // expect_error: an error name, e.g. "line_too_long"
   std::uint16_t code = 1000;                 // websocket close code
+  // renegotiate / key_update: calls of the TLS layer (reads, writes, retries) to let pass
+  // before the request is made, so that it lands inside the steps that follow (in the middle
+  // of a long send, while a receive waits); a close makes it at once.
+  std::uint32_t delay = 0;
   friend bool operator==(const step&, const step&) = default;
 };
 

@@ -122,6 +122,11 @@ inline rc::Gen<step> any_step() {
       case step_kind::expect_error:
         s.error = *error_name();
         break;
+      case step_kind::renegotiate:
+      case step_kind::key_update:
+        s.delay = *rc::gen::weightedOneOf<std::uint32_t>(
+            {{2, rc::gen::just(std::uint32_t{0})}, {1, rc::gen::inRange<std::uint32_t>(0, format::max_request_delay + 1)}});
+        break;
       default:
         break;
     }

@@ -43,9 +43,11 @@ class spy_layer final : public byte_stream, public runner::renegotiation_control
   io_result write_some(std::span<const const_bytes> bufs) override { return inner_->write_some(bufs); }
   using byte_stream::write_some;
   io_result shutdown_write() override { return inner_->shutdown_write(); }
-  std::error_code renegotiate() override { return forget_ ? std::error_code{} : control().renegotiate(); }
-  std::error_code key_update(bool requested) override {
-    return forget_ ? std::error_code{} : control().key_update(requested);
+  std::error_code renegotiate(std::uint32_t delay) override {
+    return forget_ ? std::error_code{} : control().renegotiate(delay);
+  }
+  std::error_code key_update(bool requested, std::uint32_t delay) override {
+    return forget_ ? std::error_code{} : control().key_update(requested, delay);
   }
   runner::tls_layer_report report() const override {
     return dynamic_cast<const runner::tls_layer_view&>(*inner_).report();
@@ -109,8 +111,8 @@ BOOST_AUTO_TEST_CASE(requests_before_the_handshake_are_queued_and_forbidden_ones
       auto* view = dynamic_cast<runner::tls_layer_view*>(layer.get());
       BOOST_TEST_REQUIRE(control != nullptr);
       BOOST_TEST_REQUIRE(view != nullptr);
-      BOOST_TEST(!control->renegotiate());  // queued until the handshake is done
-      const std::error_code ku = control->key_update(true);
+      BOOST_TEST(!control->renegotiate(0));  // queued until the handshake is done
+      const std::error_code ku = control->key_update(true, 0);
       if (std::string(version) == "1.2") {
         BOOST_TEST((ku == tls::tls_errc::unsupported_by_version));
       } else {
@@ -132,7 +134,7 @@ BOOST_AUTO_TEST_CASE(requests_before_the_handshake_are_queued_and_forbidden_ones
   refusing.tls_version = "1.2";
   refusing.allow_renegotiation = false;
   auto layer = runner::make_tls_transform(endpoint_id::server, refusing, lower, 1);
-  BOOST_TEST((dynamic_cast<runner::renegotiation_control&>(*layer).renegotiate() ==
+  BOOST_TEST((dynamic_cast<runner::renegotiation_control&>(*layer).renegotiate(0) ==
               tls::tls_errc::renegotiation_disabled));
 }
 

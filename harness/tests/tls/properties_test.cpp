@@ -17,6 +17,19 @@ using namespace stutter;
 using scenario::layer;
 using tls_tests::describe;
 
+namespace {
+
+bool has_delayed_request(const scenario::scenario& s) {
+  for (const auto* w : {&s.client.workload, &s.server.workload}) {
+    for (const auto& st : *w) {
+      if (st.delay != 0) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_SUITE(tls_properties)
 
 // bytes.exact and framing.records (on plaintext, through the tap), reneg.complete,
@@ -29,6 +42,7 @@ TLS_RC_PROP(every_invariant_holds_under_gentle_faults, 40, (std::uint64_t seed))
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
   RC_CLASSIFY(s.client.config.tls_version == "1.2", "TLS 1.2");
   RC_CLASSIFY(!r.decisions.empty(), "faults fired");
+  RC_CLASSIFY(has_delayed_request(s), "a request held back into later steps");
   if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
 }
 
