@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <functional>
-#include <optional>
 
 namespace stutter::runner {
 
@@ -21,10 +20,11 @@ class shrinker {
     ++runs_;
     run_result r = run_scenario(candidate, options_);
     if (!is_failure(r.verdict) || r.invariant != invariant_) return false;
-    // A hang is the same hang only when the same endpoints wait the same way: otherwise
-    // removing steps turns a deadlock into a conversation that is merely cut short (an
-    // endpoint done while the other still waits for it).
-    if (r.verdict == scenario::verdict::hang && hang_shape_ && r.message != *hang_shape_) return false;
+    // The same failure, not just the same invariant: a hang with the same endpoints waiting
+    // the same way (else removing steps turns a deadlock into a conversation merely cut
+    // short); a failure with the same message up to its numbers (the same endpoint, operation
+    // and error; else a conversation cut short fails some other way).
+    if (r.verdict != first_verdict_ || shape(r.message) != shape_) return false;
     // Pin the candidate to the schedule it took, so what we keep replays exactly.
     best_ = candidate;
     best_result_ = std::move(r);
@@ -112,7 +112,15 @@ class shrinker {
   scenario::scenario best_;
   run_result best_result_;
   std::size_t runs_ = 0;
-  std::optional<std::string> hang_shape_;  // the original hang's message
+  scenario::verdict first_verdict_ = scenario::verdict::fail;
+  std::string shape_;  // the original failure's message, digits masked
+
+  static std::string shape(std::string message) {
+    for (char& c : message) {
+      if (c >= '0' && c <= '9') c = '#';
+    }
+    return message;
+  }
 
  private:
   const std::string& invariant_;
@@ -127,7 +135,8 @@ shrink_result shrink(const scenario::scenario& failing, const std::string& invar
   shrinker sh(invariant, options, max_runs);
   run_result first = run_scenario(failing, options);
   sh.best_ = with_recorded_schedule(failing, first);
-  if (first.verdict == scenario::verdict::hang) sh.hang_shape_ = first.message;
+  sh.first_verdict_ = first.verdict;
+  sh.shape_ = shrinker::shape(first.message);
   sh.best_result_ = std::move(first);
   shrink_result out;
   out.schedule_before = sh.best_.fault.schedule.size();

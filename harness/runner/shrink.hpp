@@ -4,8 +4,9 @@
 // The scenario is first pinned to the explicit fault schedule its failing run took; then
 // schedule entries (delta debugging: large chunks first, then single entries), matched
 // pairs of workload steps (a send and its expect, a close and its expect_eof) and payload
-// sizes are removed greedily as long as the run still breaks the same invariant (a hang:
-// with the same endpoints waiting the same way). Every candidate is a real run, so the
+// sizes are removed greedily as long as the run still fails the same way: the same verdict
+// and invariant, and the same message up to its numbers (a hang: the same endpoints waiting
+// the same way; a failure: the same endpoint, operation and error). Every candidate is a real run, so the
 // result replays exactly.
 
 #include <cstddef>
