@@ -1,6 +1,7 @@
 // Framing throughput against memcpy of the same bytes, measured in the same run.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstring>
 #include <vector>
 
@@ -64,6 +65,24 @@ void length_decode(benchmark::State& state) {
 }
 BENCHMARK(length_decode)->Arg(64 * 1024)->Arg(80);
 
+// The zero-copy decode: each record viewed in the reader's buffer (next_record), which holds
+// two records' worth, so the only copy is the one into the buffer.
+void length_decode_in_place(benchmark::State& state) {
+  const auto record = static_cast<std::size_t>(state.range(0));
+  const auto wire = length_wire(record);
+  memory_source src(wire);
+  for (auto _ : state) {
+    src.rewind();
+    buffered_reader in(src, {.capacity = 2 * (record + 16) + (1 << 16), .block = 1 << 16});
+    length_reader reader(in, {.max_record = 1 << 20});
+    const_bytes view;
+    while (reader.next_record(view).ok()) benchmark::DoNotOptimize(view.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
+  state.SetLabel("ref:memcpy");
+}
+BENCHMARK(length_decode_in_place)->Arg(64 * 1024)->Arg(80);
+
 void line_split(benchmark::State& state) {
   const auto wire = line_wire(static_cast<std::size_t>(state.range(0)));
   memory_source src(wire);
@@ -78,6 +97,24 @@ void line_split(benchmark::State& state) {
   state.SetLabel("ref:memcpy");
 }
 BENCHMARK(line_split)->Arg(79);
+
+// The same with next_lines: up to 64 line views per call.
+void line_split_batched(benchmark::State& state) {
+  const auto wire = line_wire(static_cast<std::size_t>(state.range(0)));
+  memory_source src(wire);
+  std::array<const_bytes, 64> lines;
+  for (auto _ : state) {
+    src.rewind();
+    buffered_reader in(src, {.capacity = 1 << 17, .block = 1 << 16});
+    line_reader reader(in, {});
+    for (io_result r = reader.next_lines(lines); r.ok(); r = reader.next_lines(lines)) {
+      for (std::size_t i = 0; i < r.n; ++i) benchmark::DoNotOptimize(lines[i].data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
+  state.SetLabel("ref:memcpy");
+}
+BENCHMARK(line_split_batched)->Arg(79);
 
 void length_encode(benchmark::State& state) {
   const auto record = static_cast<std::size_t>(state.range(0));

@@ -53,14 +53,17 @@ void buffered_reader::reserve(std::size_t bytes) {
 io_result buffered_reader::read_lower(std::size_t max) {
   if (error_) return io_result::failed(error_);
   if (eof_) return io_result::end();
-  compact();
   // A handed-over prefix may exceed this phase's capacity; it drains before more is read.
-  const std::size_t room = options_.capacity > end_ ? options_.capacity - end_ : 0;
+  const std::size_t held = end_ - begin_;
+  const std::size_t room = options_.capacity > held ? options_.capacity - held : 0;
   max = std::min(max, room);
   if (max == 0) return io_result::failed(errc::buffer_full);
   if (size_ < end_ + max) {
+    // Move the held bytes to the front only when the tail lacks room: a reader that keeps
+    // most of a block (large records viewed in place) would otherwise copy it each time.
+    compact();
     // Grow geometrically but never past the capacity: memory stays within the setting.
-    reserve(std::min(options_.capacity, std::max(2 * size_, end_ + max)));
+    if (size_ < end_ + max) reserve(std::min(options_.capacity, std::max(2 * size_, end_ + max)));
   }
   io_result r = lower_.read_some({buf_.get() + end_, max});
   if (r.st == status::ok) {

@@ -21,9 +21,9 @@ std::size_t encode_length_prefix(length_prefix kind, std::uint64_t length, byte*
 
 length_reader::length_reader(buffered_reader& in, length_options options) : in_(in), options_(options) {}
 
-io_result length_reader::read_prefix() {
+io_result length_reader::read_prefix(bool exact) {
   if (options_.prefix == length_prefix::u32be) {
-    io_result r = in_.fill(4, large_);
+    io_result r = in_.fill(4, exact);
     if (r.st == status::eof) {
       return in_.buffered().empty() ? r : io_result::failed(errc::unexpected_eof);
     }
@@ -36,7 +36,7 @@ io_result length_reader::read_prefix() {
     // strict mode still reads nothing past the prefix.
     std::size_t want = 1;
     for (;;) {
-      io_result r = in_.fill(want, large_);
+      io_result r = in_.fill(want, exact);
       if (r.st == status::eof) {
         return in_.buffered().empty() ? r : io_result::failed(errc::unexpected_eof);
       }
@@ -72,12 +72,15 @@ io_result length_reader::read_prefix() {
 }
 
 io_result length_reader::read_record(std::vector<byte>& out) {
+  release();
   if (!have_length_) {
-    io_result r = read_prefix();
+    io_result r = read_prefix(large_);
     if (!r.ok()) return r;
     out.resize(static_cast<std::size_t>(length_));
   } else if (out.size() != length_) {
-    return io_result::failed(errc::retry_mismatch);
+    // A retry must bring the same record buffer once part of the payload is in it.
+    if (got_ != 0) return io_result::failed(errc::retry_mismatch);
+    out.resize(static_cast<std::size_t>(length_));
   }
   while (got_ < length_) {
     io_result r = in_.read_some({out.data() + got_, static_cast<std::size_t>(length_) - got_});
@@ -86,7 +89,34 @@ io_result length_reader::read_record(std::vector<byte>& out) {
     got_ += r.n;
   }
   have_length_ = false;
-  return io_result::done(got_);
+  got_ = 0;
+  return io_result::done(static_cast<std::size_t>(length_));
+}
+
+io_result length_reader::next_record(const_bytes& record) {
+  release();
+  if (got_ != 0) return io_result::failed(errc::retry_mismatch);  // read_record is mid-record
+  if (!have_length_) {
+    io_result r = read_prefix(/*exact=*/false);
+    if (!r.ok()) return r;
+  }
+  if (length_ > in_.options().capacity) return io_result::failed(errc::buffer_full);
+  const auto n = static_cast<std::size_t>(length_);
+  // A large record is read exactly: the buffer then holds one record, never a large part of
+  // the next one that would have to be moved to the front to be contiguous.
+  io_result r = in_.fill(n, large_);
+  if (r.st == status::eof) return io_result::failed(errc::unexpected_eof);
+  if (!r.ok()) return r;
+  record = in_.buffered().first(n);
+  viewed_ = n;
+  have_length_ = false;
+  return io_result::done(n);
+}
+
+void length_reader::release() {
+  if (viewed_ == 0) return;
+  in_.consume(viewed_);
+  viewed_ = 0;
 }
 
 length_writer::length_writer(byte_stream& out, length_options options) : writer_(out), options_(options) {}

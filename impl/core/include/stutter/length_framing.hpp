@@ -26,9 +26,15 @@ class length_reader {
   length_reader(buffered_reader& in, length_options options);
   // ok(n): one record of n bytes replaced `out`'s contents.
   io_result read_record(std::vector<byte>& out);
+  // Zero-copy: ok(n) with `record` viewing the next record's n bytes inside the reader's
+  // buffer, valid until the next call on this reader or release(). The record must fit the
+  // buffered_reader's capacity, else errc::buffer_full (read_record has no such bound).
+  io_result next_record(const_bytes& record);
+  // Consumes the record next_record handed out (the next call does it anyway).
+  void release();
 
  private:
-  io_result read_prefix();
+  io_result read_prefix(bool exact);
 
   buffered_reader& in_;
   length_options options_;
@@ -37,6 +43,7 @@ class length_reader {
   std::size_t got_ = 0;  // payload bytes already in `out`
   bool large_ = false;   // the last record was large: read the next prefix exactly, so its
                          // payload goes straight into the caller's memory (one copy, not two)
+  std::size_t viewed_ = 0;  // bytes of the record next_record handed out, not yet consumed
 };
 
 class length_writer {

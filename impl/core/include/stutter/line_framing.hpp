@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "stutter/buffered_reader.hpp"
@@ -42,6 +43,11 @@ class line_reader {
     }
     return next_line_slow(line);
   }
+  // Several lines per call, for readers that take what is there: ok(k) with k >= 1 and
+  // lines[0, k) viewing k lines inside the reader's buffer, valid until the next call or
+  // release(). It reads the lower stream only when no whole line is buffered (as next_line
+  // does), then hands out every whole line the buffer holds, up to lines.size().
+  io_result next_lines(std::span<const_bytes> lines);
   void release() {
     in_.consume(viewed_);
     viewed_ = 0;
@@ -49,6 +55,9 @@ class line_reader {
 
  private:
   io_result next_line_slow(const_bytes& line);
+  // Views whole lines buffered from offset `from` (a one-byte separator only); viewed_ ends
+  // after the last. The number of lines.
+  std::size_t take_buffered(std::span<const_bytes> lines, std::size_t from);
 
   buffered_reader& in_;
   line_options options_;
