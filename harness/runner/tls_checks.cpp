@@ -91,20 +91,26 @@ std::optional<violation> check_reneg_requests(const run_facts& run, const endpoi
   return std::nullopt;
 }
 
-std::optional<violation> check_tls_status_meaning(const run_facts&, const endpoint_view& e) {
+namespace {
+
+// A violation the TLS layer recorded itself (one of tls_layer_report's optional messages).
+std::optional<violation> recorded(const endpoint_view& e, std::optional<std::string> tls_layer_report::*message,
+                                  const char* invariant, const std::string& who_text) {
   const tls_layer_view* view = tls_view_of(e.layers);
   if (view == nullptr) return std::nullopt;
   const tls_layer_report me = view->report();
-  if (!me.status_violation) return std::nullopt;
-  return violation{"status.meaning", who(e) + ": " + *me.status_violation, e.id, {}, {}};
+  if (!(me.*message)) return std::nullopt;
+  return violation{invariant, who_text + *(me.*message), e.id, {}, {}};
+}
+
+}  // namespace
+
+std::optional<violation> check_tls_status_meaning(const run_facts&, const endpoint_view& e) {
+  return recorded(e, &tls_layer_report::status_violation, "status.meaning", who(e) + ": ");
 }
 
 std::optional<violation> check_retry_same_buffer(const run_facts&, const endpoint_view& e) {
-  const tls_layer_view* view = tls_view_of(e.layers);
-  if (view == nullptr) return std::nullopt;
-  const tls_layer_report me = view->report();
-  if (!me.retry_violation) return std::nullopt;
-  return violation{"retry.same_buffer", who(e) + "'s TLS layer: " + *me.retry_violation, e.id, {}, {}};
+  return recorded(e, &tls_layer_report::retry_violation, "retry.same_buffer", who(e) + "'s TLS layer: ");
 }
 
 std::optional<violation> check_reneg_complete(const run_facts& run, const endpoint_view& e) {
