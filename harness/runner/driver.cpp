@@ -28,7 +28,13 @@ std::string error_name(const std::error_code& ec) {
 
 endpoint_driver::endpoint_driver(scenario::endpoint_id self, const scenario::endpoint& spec, stack& layers,
                                  sim::network& net, endpoint_observations& seen)
-    : self_(self), spec_(spec), layers_(layers), net_(net), seen_(seen) {
+    : self_(self),
+      spec_(spec),
+      layers_(layers),
+      net_(net),
+      seen_(seen),
+      duplex_protocol_(tls_view_of(layers) != nullptr ||
+                       std::find(spec.stack.begin(), spec.stack.end(), scenario::layer::websocket) != spec.stack.end()) {
   seen_.buffer_capacity = spec_.config.buffer_capacity;
   set_phase(layers_.active().is_handshake() ? protocol_phase::handshake : protocol_phase::data);
 }
@@ -81,9 +87,10 @@ actor_state endpoint_driver::wait_for(const io_result& r, op_dir dir, std::uint6
     }
   }
   if (wait == op_dir::read) return actor_state::wait_read;
-  // Over TLS a write waits on the peer, which may itself be waiting to write until this side
-  // reads: wait for either, as the TLS stream asks (stutter/tls/tls_stream.hpp).
-  return tls_view_of(layers_) != nullptr ? actor_state::wait_write_or_read : actor_state::wait_write;
+  // Over TLS or WebSocket a wait to write may be a wait on the peer, which may itself be
+  // waiting to write until this side reads: wait for either, as those streams ask
+  // (stutter/tls/tls_stream.hpp, stutter/ws/websocket.hpp).
+  return duplex_protocol_ ? actor_state::wait_write_or_read : actor_state::wait_write;
 }
 
 // The stream is broken now; nothing else can follow. Over TLS the application makes the

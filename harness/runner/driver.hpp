@@ -2,8 +2,8 @@
 // Drives one endpoint's workload through its stack as the scheduler's actor, the way an
 // optimistic async application would: try the operation first; on a waiting result, wait
 // for the direction it names (would_block: the operation's own; need_read / need_write:
-// the one named; over TLS a wait to write also ends when the socket turns readable) and
-// retry with the same arguments.
+// the one named; over TLS or WebSocket a wait to write also ends when the socket turns
+// readable) and retry with the same arguments.
 
 #include <cstddef>
 #include <vector>
@@ -47,6 +47,8 @@ class endpoint_driver final : public sim::actor {
   std::vector<std::uint8_t> inbox_;
   bool done_ = false;
   bool lingering_ = false;  // after an expected error: retrying the cleanup call
+  // A TLS or WebSocket stack: its waits to write are also retried on readable.
+  bool duplex_protocol_ = false;
   std::size_t linger_retries_ = 0;
   static constexpr std::size_t max_linger_retries = 64;
 };

@@ -147,6 +147,18 @@ void websocket_stream::send_control(std::uint8_t op, const control_payload& payl
   ctrl_.active = true;
 }
 
+// Output that only a pong (and a data frame of ours in flight) holds up does not stop a
+// read from reading what has arrived: a peer that keeps writing to us may be what keeps the
+// pipe full (the newest ping wins meanwhile). A close answer does stop it: the peer waits
+// for it and says nothing more.
+bool websocket_stream::read_goes_on_anyway() const {
+  return !close_.pending && !(ctrl_.active && ctrl_.op == op_close);
+}
+
+bool websocket_stream::read_goes_on(const io_result& flushed) const {
+  return flushed.waiting() && read_goes_on_anyway();
+}
+
 bool websocket_stream::control_queued() const {
   return ctrl_.active || ((pong_.pending || ping_.pending || close_.pending) && !close_sent_);
 }
@@ -283,7 +295,7 @@ io_result websocket_stream::read_message(std::vector<byte>& out, message_type& t
   // A queued pong or close answer goes first (optimistic: the lower stream may take it now).
   if (control_queued()) {
     io_result r = flush_output();
-    if (!r.ok()) return as_read_result(r);
+    if (!r.ok() && !read_goes_on(r)) return as_read_result(r);
   }
   if (close_received_) return after_close_received();
   for (;;) {
@@ -292,6 +304,14 @@ io_result websocket_stream::read_message(std::vector<byte>& out, message_type& t
       case rstate::header: r = read_header(out); break;
       case rstate::payload: r = read_payload(out, type); break;
       case rstate::control: r = read_control(); break;
+    }
+    // Nothing more to read, and a pong still waiting for the lower stream: try it once more,
+    // and if it still cannot go, the read waits for the lower stream to take it (and, per
+    // the contract, for more input too).
+    if (r.st == status::would_block && control_queued()) {
+      io_result f = flush_output();
+      if (f.st == status::error) return f;
+      if (f.waiting()) return as_read_result(f);
     }
     if (!r.ok()) return r;
     if (message_done_) {
@@ -414,7 +434,7 @@ io_result websocket_stream::read_control() {
     if (close_sent_ || close_.pending) return io_result::done(0);
     pong_.set(payload);
     io_result r = flush_output();
-    return r.ok() ? io_result::done(0) : as_read_result(r);
+    return r.ok() || read_goes_on(r) ? io_result::done(0) : as_read_result(r);
   }
   // Close.
   std::uint16_t code = 1005;

@@ -526,6 +526,31 @@ BOOST_AUTO_TEST_CASE(short_writes_never_lose_header_state) {
   }
 }
 
+// The peer pings and goes on sending while the pipe back to it is full: the pong waits, but
+// the read still takes the messages behind the ping (else the peer, blocked sending, and
+// this side, blocked on the pong, would wait for each other); with nothing more to read it
+// reports need_write for the pong.
+BOOST_AUTO_TEST_CASE(a_pong_that_cannot_go_out_does_not_stop_the_read) {
+  ws_pair p;
+  push(p.c->input(), build({.b0 = 0x89, .payload = bytes_of("hb")}));
+  push(p.c->input(), build({.b0 = 0x82, .payload = bytes_of("first")}));
+  push(p.c->input(), build({.b0 = 0x82, .payload = bytes_of("second")}));
+  p.c->output().capacity = 1;
+  std::vector<byte> got;
+  message_type type{};
+  BOOST_TEST_REQUIRE(p.client->read_message(got, type).ok());
+  BOOST_TEST(text_of(got) == "first");
+  BOOST_TEST_REQUIRE(p.client->read_message(got, type).ok());
+  BOOST_TEST(text_of(got) == "second");
+  BOOST_TEST(p.client->read_message(got, type).st == status::need_write);
+  p.c->output().capacity = 0;
+  BOOST_TEST(p.client->flush().ok());
+  auto frames = parse(drain(p.c->output()));
+  BOOST_TEST_REQUIRE(frames.size() == 1u);
+  BOOST_TEST(frames[0].op == 0xA);
+  BOOST_TEST(text_of(frames[0].payload) == "hb");
+}
+
 BOOST_AUTO_TEST_CASE(flush_pushes_a_queued_pong_without_reading) {
   ws_pair p;
   push(p.c->input(), build({.b0 = 0x89, .payload = bytes_of("hb")}));

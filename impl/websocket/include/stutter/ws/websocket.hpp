@@ -17,8 +17,12 @@
 //   read_message with the same vector). No frame state is lost across short writes.
 // - Control frames go out between frames, never inside one: a ping is answered with
 //   a pong (the newest ping wins), a close with a close echoing its code. A read that
-//   has such output queued first flushes it and returns need_write if the lower
-//   stream cannot take it now; flush() does the same without reading.
+//   has such output queued first flushes it; if the lower stream cannot take a close
+//   answer now, the read returns need_write. A pong that cannot go out does not stop the
+//   read from reading what has arrived (the peer may be writing to us, filling the pipe
+//   the pong waits on); with nothing more to read it returns need_write, which a caller
+//   should also retry when the lower stream turns readable. flush() pushes queued output
+//   without reading.
 // - A protocol violation fails the connection: a close frame with the violation's code
 //   is sent if possible (the failing call returns need_write/would_block until it is
 //   flushed), the write side is shut down, and a sticky ws_errc error follows;
@@ -55,8 +59,8 @@ class websocket_stream {
   io_result write_message(const_bytes payload, message_type type);
 
   // ok(n): a whole message of n bytes (maybe 0) replaced `out`'s contents, `type` set.
-  // eof after the peer's close frame (answered first). need_write: queued control
-  // output could not be flushed; retry. would_block: waiting for the peer's bytes.
+  // eof after the peer's close frame (answered first). need_write: queued control output
+  // could not be flushed; retry (on readable too). would_block: waiting for the peer's bytes.
   io_result read_message(std::vector<byte>& out, message_type& type);
 
   // ok(payload.size()) once the ping frame was sent. At most 125 bytes.
@@ -108,6 +112,8 @@ class websocket_stream {
   io_result flush_control();
   io_result flush_output();
   bool control_queued() const;
+  bool read_goes_on_anyway() const;
+  bool read_goes_on(const io_result& flushed) const;
   void send_control(std::uint8_t op, const control_payload& payload);
   void queue_close(std::uint16_t code, std::string_view reason);
 
