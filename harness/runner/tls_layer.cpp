@@ -184,26 +184,38 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
   }
 
   // retry.same_buffer: after a waiting result the layer above retries with the same bytes.
+  // (The bytes are kept only while a write waits: nothing is copied on the common path.)
   io_result write_some(std::span<const const_bytes> bufs) override {
     tick();
-    std::vector<byte> offered;
-    for (auto b : bufs) offered.insert(offered.end(), b.begin(), b.end());
-    if (waiting_write_ && offered != *waiting_write_ && !retry_violation_) {
-      std::size_t at = 0;
-      while (at < offered.size() && at < waiting_write_->size() && offered[at] == (*waiting_write_)[at]) ++at;
-      retry_violation_ = "a write retried after a waiting result carried other bytes (" +
-                         std::to_string(offered.size()) + " instead of " + std::to_string(waiting_write_->size()) +
-                         ", first difference at byte " + std::to_string(at) + ")";
-    }
+    if (waiting_write_ && !retry_violation_) check_retry(bufs);
     io_result r = write_through(bufs);
-    if (r.waiting()) {
-      waiting_write_ = std::move(offered);
-    } else {
+    if (!r.waiting()) {
       waiting_write_.reset();
+    } else if (!waiting_write_) {
+      waiting_write_.emplace();
+      for (auto b : bufs) waiting_write_->insert(waiting_write_->end(), b.begin(), b.end());
     }
     return r;
   }
   using byte_stream::write_some;
+
+  void check_retry(std::span<const const_bytes> bufs) {
+    const std::vector<byte>& before = *waiting_write_;
+    std::size_t at = 0;  // bytes of the retry that match
+    std::size_t total = 0;
+    bool differs = false;
+    for (auto b : bufs) {
+      for (byte x : b) {
+        if (!differs && (at >= before.size() || before[at] != x)) differs = true;
+        if (!differs) ++at;
+      }
+      total += b.size();
+    }
+    if (!differs && total == before.size()) return;
+    retry_violation_ = "a write retried after a waiting result carried other bytes (" + std::to_string(total) +
+                       " instead of " + std::to_string(before.size()) + ", first difference at byte " +
+                       std::to_string(at) + ")";
+  }
 
   io_result write_through(std::span<const const_bytes> bufs) {
     const auto before = waits();
