@@ -14,7 +14,8 @@ namespace stutter::runner {
 // nullptr for an unknown name.
 std::unique_ptr<stack_factory> factory_for(std::string_view implementation);
 
-// Every name factory_for knows, in a fixed order.
+// Every name factory_for knows, in a fixed order: scenario::format::peers, the names the
+// loader accepts (implementations_test checks that each one builds).
 std::span<const std::string_view> implementation_names();
 
 }  // namespace stutter::runner

@@ -6,10 +6,10 @@
 
 namespace stutter::scenario::display {
 
-std::string printable(std::string_view s, std::size_t max_bytes) {
-  const std::string_view shown = utf8::truncate(s, max_bytes);
+std::string escaped(std::string_view s) {
   std::string out;
-  for (char ch : shown) {
+  out.reserve(s.size());
+  for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
       case '\n': out += "\\n"; break;
@@ -27,6 +27,12 @@ std::string printable(std::string_view s, std::size_t max_bytes) {
         }
     }
   }
+  return out;
+}
+
+std::string printable(std::string_view s, std::size_t max_bytes) {
+  const std::string_view shown = utf8::truncate(s, max_bytes);
+  std::string out = escaped(shown);
   if (shown.size() < s.size()) out += "...";
   return out;
 }

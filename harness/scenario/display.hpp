@@ -8,8 +8,11 @@
 
 namespace stutter::scenario::display {
 
-// s with control characters, quotes and backslashes escaped JSON-style (\n, \u0001, \"),
-// cut to at most max_bytes of s (then "..." follows).
+// s with control characters, quotes and backslashes escaped JSON-style (\n, \u0001, \"):
+// the inside of a JSON string.
+std::string escaped(std::string_view s);
+
+// escaped(s), cut to at most max_bytes of s (then "..." follows).
 std::string printable(std::string_view s, std::size_t max_bytes = 60);
 
 // printable(s) in double quotes: "abc".

@@ -32,7 +32,8 @@ inline constexpr std::size_t max_error_name_bytes = 64;   // expect_error: [a-z]
 inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [a-z0-9][a-z0-9_.*-]*
 
 // Implementations a scenario can name; runner/implementations.cpp builds each (the mutants
-// are deliberately broken stacks whose saved failures must replay).
+// are deliberately broken stacks whose saved failures must replay). scenarios/schema.json
+// lists them too (schema_test checks it).
 inline constexpr std::array<std::string_view, 18> peers{"stutter",
                                                         "wslay",
                                                         "wslay-client",

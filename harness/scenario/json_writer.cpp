@@ -1,8 +1,8 @@
 #include "scenario/json_writer.hpp"
 
-#include <cstdio>
 #include <stdexcept>
 
+#include "scenario/display.hpp"
 #include "scenario/utf8.hpp"
 
 namespace stutter::scenario::json_out {
@@ -10,29 +10,7 @@ namespace {
 
 std::string quote(std::string_view s) {
   if (!utf8::is_valid(s)) throw std::invalid_argument("json_out: a string that is not valid UTF-8");
-  std::string out = "\"";
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-  return out;
+  return '"' + display::escaped(s) + '"';
 }
 
 }  // namespace

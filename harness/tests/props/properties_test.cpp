@@ -6,26 +6,12 @@
 #include "runner/generate.hpp"
 #include "runner/runner.hpp"
 #include "scenario/names.hpp"
+#include "tests/support/describe_run.hpp"
 
 using namespace stutter;
 using scenario::layer;
 
 namespace {
-
-std::string describe(const scenario::scenario& s, const runner::run_result& r) {
-  std::string out = std::string(scenario::to_string(r.verdict)) + " " + r.invariant.value_or("") + ": " + r.message +
-                    "\nseed " + std::to_string(s.seed) + "; fault schedule:";
-  std::size_t shown = 0;
-  for (const auto& f : r.decisions) {
-    if (++shown > 40) {
-      out += " ... (" + std::to_string(r.decisions.size()) + " in all)";
-      break;
-    }
-    out += " " + std::string(scenario::to_string(f.endpoint)) + "/" + std::string(scenario::to_string(f.dir)) + "#" +
-           std::to_string(f.op) + "=" + std::string(sim::name_of(f.kind)) + "(" + std::to_string(f.amount) + ")";
-  }
-  return out;
-}
 
 const std::vector<std::vector<layer>> stacks{{layer::line}, {layer::length}, {layer::line, layer::length}};
 
@@ -42,14 +28,14 @@ RC_BOOST_PROP(every_invariant_holds_under_gentle_faults, (std::uint64_t seed)) {
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(!r.decisions.empty(), "faults fired");
   RC_CLASSIFY(s.client.config.strict, "strict");
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
 }
 
 RC_BOOST_PROP(destructive_faults_end_in_errors_never_hangs_or_corruption, (std::uint64_t seed)) {
   const auto& stack = *rc::gen::elementOf(stacks);
   auto s = runner::generate_scenario(stack, seed, {.destructive = true});
   auto r = runner::run_scenario(s);
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
 }
 
 // determinism.trace: the same scenario twice gives the same hash, and the recorded

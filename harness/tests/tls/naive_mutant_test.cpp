@@ -12,6 +12,7 @@
 #include "runner/shrink.hpp"
 #include "scenario/load.hpp"
 #include "scenario/save.hpp"
+#include "tests/support/describe_run.hpp"
 #include "tls_support.hpp"
 
 using namespace stutter;
@@ -32,7 +33,7 @@ std::optional<caught> explore_naive(const std::vector<layer>& stack, std::uint64
     s.peer = "mutant:naive-tls";
     auto r = runner::run_scenario(s);
     if (r.verdict == verdict::pass) continue;
-    BOOST_TEST_MESSAGE("naive-tls caught at seed " << seed << ": " << tls_tests::describe(s, r));
+    BOOST_TEST_MESSAGE("naive-tls caught at seed " << seed << ": " << testing::describe_run(s, r));
     return caught{s, r};
   }
   return std::nullopt;
@@ -59,7 +60,7 @@ BOOST_AUTO_TEST_CASE(explore_catches_the_naive_wrapper_and_its_shrunk_failure_re
   auto real = found->scenario;
   real.peer = "stutter";
   auto passed = runner::run_scenario(real);
-  BOOST_TEST((passed.verdict == verdict::pass), tls_tests::describe(real, passed));
+  BOOST_TEST((passed.verdict == verdict::pass), testing::describe_run(real, passed));
 
   // Shrunk, it still fails the same way, and replays exactly: same verdict, invariant, hash,
   // also after a save and load.

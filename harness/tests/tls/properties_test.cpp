@@ -11,11 +11,12 @@
 #include "runner/generate_tls.hpp"
 #include "runner/runner.hpp"
 #include "runner/tls_layer.hpp"
+#include "tests/support/describe_run.hpp"
 #include "tls_support.hpp"
 
 using namespace stutter;
 using scenario::layer;
-using tls_tests::describe;
+using testing::describe_run;
 
 namespace {
 
@@ -43,7 +44,7 @@ TLS_RC_PROP(every_invariant_holds_under_gentle_faults, 40, (std::uint64_t seed))
   RC_CLASSIFY(s.client.config.tls_version == "1.2", "TLS 1.2");
   RC_CLASSIFY(!r.decisions.empty(), "faults fired");
   RC_CLASSIFY(has_delayed_request(s), "a request held back into later steps");
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe_run(s, r));
 }
 
 // The same with pipes that hold a handshake flight (capacity >= 16 KiB, no capacity fault),
@@ -57,7 +58,7 @@ TLS_RC_PROP(every_invariant_holds_with_pipes_that_hold_a_flight, 40, (std::uint6
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
   RC_CLASSIFY(s.client.config.tls_version == "1.2", "TLS 1.2");
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe_run(s, r));
 }
 
 // A destructive fault (half_close, reset, limit_data, fail_at) ends the conversation with a
@@ -68,7 +69,7 @@ TLS_RC_PROP(destructive_faults_end_in_network_errors_never_hangs_or_corruption, 
   auto s = runner::generate_scenario(stack, seed, {.destructive = true});
   auto r = runner::run_scenario(s);
   RC_CLASSIFY(runner::has_tls_requests(s), "renegotiation or key update");
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe_run(s, r));
 }
 
 // determinism.trace: TLS draws its randomness from the run's seed only, so the same scenario

@@ -21,23 +21,6 @@ const std::vector<std::vector<layer>>& tls_stacks() {
   return stacks;
 }
 
-std::string describe(const scenario::scenario& s, const runner::run_result& r) {
-  std::string out = std::string(scenario::to_string(r.verdict)) + " " + r.invariant.value_or("") + ": " + r.message +
-                    "\nseed " + std::to_string(s.seed) + ", TLS " + s.client.config.tls_version + ", steps " +
-                    std::to_string(s.client.workload.size()) + "+" + std::to_string(s.server.workload.size()) +
-                    "; fault schedule:";
-  std::size_t shown = 0;
-  for (const auto& f : r.decisions) {
-    if (++shown > 40) {
-      out += " ... (" + std::to_string(r.decisions.size()) + " in all)";
-      break;
-    }
-    out += " " + std::string(scenario::to_string(f.endpoint)) + "/" + std::string(scenario::to_string(f.dir)) + "#" +
-           std::to_string(f.op) + "=" + std::string(sim::name_of(f.kind)) + "(" + std::to_string(f.amount) + ")";
-  }
-  return out;
-}
-
 void check_with_budget(const rc::detail::Property& property, int budget) {
   const auto& test = boost::unit_test::framework::current_test_case();
   rc::detail::TestMetadata metadata;

@@ -17,9 +17,6 @@ namespace stutter::tls_tests {
 // The TLS stacks: bare, length, line+length, and WebSocket over TLS (HTTP Upgrade first).
 const std::vector<std::vector<scenario::layer>>& tls_stacks();
 
-// "VERDICT INVARIANT: message", the seed, the TLS settings and the run's explicit schedule.
-std::string describe(const scenario::scenario& s, const runner::run_result& r);
-
 // Runs `property` with at most `budget` successful cases unless RC_PARAMS sets max_success.
 void check_with_budget(const rc::detail::Property& property, int budget);
 

@@ -11,6 +11,7 @@
 #include "runner/generate.hpp"
 #include "runner/runner.hpp"
 #include "scenario/names.hpp"
+#include "tests/support/describe_run.hpp"
 
 using namespace stutter;
 using scenario::layer;
@@ -18,21 +19,6 @@ using scenario::layer;
 namespace {
 
 const std::vector<layer> ws_stack{layer::http_upgrade, layer::websocket};
-
-std::string describe(const scenario::scenario& s, const runner::run_result& r) {
-  std::string out = std::string(scenario::to_string(r.verdict)) + " " + r.invariant.value_or("") + ": " + r.message +
-                    "\nseed " + std::to_string(s.seed) + ", peer " + s.peer + "; fault schedule:";
-  std::size_t shown = 0;
-  for (const auto& f : r.decisions) {
-    if (++shown > 40) {
-      out += " ... (" + std::to_string(r.decisions.size()) + " in all)";
-      break;
-    }
-    out += " " + std::string(scenario::to_string(f.endpoint)) + "/" + std::string(scenario::to_string(f.dir)) + "#" +
-           std::to_string(f.op) + "=" + std::string(sim::name_of(f.kind)) + "(" + std::to_string(f.amount) + ")";
-  }
-  return out;
-}
 
 bool pipelined(const scenario::scenario& s) { return s.client.stack.front() == layer::line; }
 
@@ -46,13 +32,13 @@ RC_BOOST_PROP(every_invariant_holds_under_gentle_faults, (std::uint64_t seed)) {
   RC_CLASSIFY(!r.decisions.empty(), "faults fired");
   RC_CLASSIFY(pipelined(s), "pipelining client");
   RC_CLASSIFY(s.server.config.strict, "strict");
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
 }
 
 RC_BOOST_PROP(destructive_faults_end_in_network_errors_never_hangs_or_corruption, (std::uint64_t seed)) {
   auto s = runner::generate_scenario(ws_stack, seed, {.destructive = true});
   auto r = runner::run_scenario(s);
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
 }
 
 // The same properties with wslay at either end: messages compared end to end by the same
@@ -61,7 +47,7 @@ RC_BOOST_PROP(wslay_at_either_end_keeps_every_invariant, (std::uint64_t seed, bo
   auto s = runner::generate_scenario(ws_stack, seed, {.destructive = destructive});
   s.peer = wslay_client ? "wslay-client" : "wslay";
   auto r = runner::run_scenario(s);
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(describe(s, r));
+  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
 }
 
 // determinism.trace: the same scenario twice gives the same hash, and the recorded decisions,
