@@ -5,6 +5,7 @@
 #include "runner/driver.hpp"
 #include "runner/implementations.hpp"
 #include "runner/tls_layer.hpp"
+#include "scenario/names.hpp"
 #include "sim/network.hpp"
 #include "sim/scheduler.hpp"
 
@@ -14,25 +15,44 @@ using scenario::verdict;
 
 namespace {
 
+std::string describe(const scenario::expectation& e) {
+  std::string out(scenario::to_string(e.expected));
+  if (e.invariant) out += " " + *e.invariant;
+  if (e.message) out += " with \"" + *e.message + "\"";
+  return out;
+}
+
 sim::fault_plan plan_for(const scenario::scenario& s) {
   if (s.fault.explicit_schedule) return sim::fault_plan::schedule(s.fault.schedule);
   return sim::fault_plan::swarm(s.fault.swarm, s.seed);
 }
 
+}  // namespace
+
+bool expectation_matches(const scenario::expectation& expect, const run_result& r) {
+  const auto correctness = [](verdict v) { return v == verdict::fail || v == verdict::hang; };
+  if (expect.expected != r.observed && !(correctness(expect.expected) && correctness(r.observed))) return false;
+  if (expect.invariant && expect.invariant != r.invariant) return false;
+  if (expect.message && r.message.find(*expect.message) == std::string::npos) return false;
+  return true;
+}
+
 // Maps what happened onto what the scenario says should happen.
 void apply_expectation(const scenario::expectation& expect, run_result& r) {
-  const bool broke = r.observed == verdict::fail || r.observed == verdict::hang;
+  const bool broke = r.observed == verdict::fail || r.observed == verdict::hang || r.observed == verdict::crash;
   switch (expect.expected) {
     case verdict::fail:
     case verdict::hang:
+    case verdict::crash:
       if (r.observed == verdict::pass) {
         r.verdict = verdict::xpass;
         r.message = "expected to break " + expect.invariant.value_or("an invariant") + ", but passed";
-      } else if (broke && (!expect.invariant || expect.invariant == r.invariant)) {
+      } else if (broke && expectation_matches(expect, r)) {
         r.verdict = verdict::xfail;
       } else if (broke) {
         r.verdict = r.observed;
-        r.message = "expected to break " + *expect.invariant + ", broke " + r.invariant.value_or("?") + ": " + r.message;
+        r.message = "expected " + describe(expect) + ", got " + std::string(scenario::to_string(r.observed)) + " " +
+                    r.invariant.value_or("") + ": " + r.message;
       } else {
         r.verdict = r.observed;
       }
@@ -46,9 +66,9 @@ void apply_expectation(const scenario::expectation& expect, run_result& r) {
   }
 }
 
-}  // namespace
-
-bool is_failure(verdict v) { return v == verdict::fail || v == verdict::hang || v == verdict::xpass; }
+bool is_failure(verdict v) {
+  return v == verdict::fail || v == verdict::hang || v == verdict::xpass || v == verdict::crash;
+}
 
 std::string_view phase_name(std::uint8_t phase) { return to_string(static_cast<protocol_phase>(phase > 3 ? 1 : phase)); }
 

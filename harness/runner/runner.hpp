@@ -51,8 +51,15 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options 
 // it gives the same trace.
 scenario::scenario with_recorded_schedule(const scenario::scenario& s, const run_result& r);
 
-// Whether a verdict fails a conformance run (fail, hang, xpass).
+// Whether a verdict fails a conformance run (fail, hang, xpass, crash).
 bool is_failure(scenario::verdict v);
+
+// Whether an observed failure is the one `expect` describes: its verdict (fail and hang
+// stand for each other, as the invariant tells them apart), invariant and message substring.
+bool expectation_matches(const scenario::expectation& expect, const run_result& r);
+
+// Sets r.verdict from r.observed and what was expected (xfail, xpass, non_strict, ...).
+void apply_expectation(const scenario::expectation& expect, run_result& r);
 
 // Names of the phases recorded in trace events (index = trace_event::phase).
 std::string_view phase_name(std::uint8_t phase);

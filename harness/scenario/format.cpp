@@ -7,6 +7,16 @@ bool is_lower_or_digit(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c
 
 }  // namespace
 
+bool is_plugin_reference(std::string_view s) { return s.size() > plugin_prefix.size() && s.starts_with(plugin_prefix); }
+
+bool is_sha256_hex(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) return false;
+  }
+  return true;
+}
+
 bool is_error_name(std::string_view s) {
   if (s.empty() || s.size() > max_error_name_bytes || !(s[0] >= 'a' && s[0] <= 'z')) return false;
   for (char c : s) {

@@ -61,6 +61,11 @@ inline constexpr std::size_t max_text_payload_bytes = 4096;
 inline constexpr std::size_t min_repeat_payload_bytes = 33;
 inline constexpr std::size_t max_repeat_period = 16;
 
+// "plugin:PATH" names a plug-in (a shared object implementing stutter/plugin.h) by its path.
+inline constexpr std::string_view plugin_prefix = "plugin:";
+bool is_plugin_reference(std::string_view s);
+bool is_sha256_hex(std::string_view s);
+
 bool is_error_name(std::string_view s);
 bool is_invariant_id(std::string_view s);
 

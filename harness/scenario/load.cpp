@@ -56,12 +56,12 @@ const auto endpoint_names = names_of(std::array{endpoint_id::client, endpoint_id
 const auto direction_names = names_of(std::array{direction::read, direction::write});
 const auto message_type_names = names_of(std::array{message_type::binary, message_type::text});
 
-constexpr std::array<std::string_view, 15> top_keys{
-    "$schema", "version", "name",    "description", "category", "rule",   "peer",  "seed",
-    "max_steps", "commit", "network", "faults",     "client",   "server", "expect"};
+constexpr std::array<std::string_view, 17> top_keys{
+    "$schema",   "version", "name",    "description", "category", "rule",   "peer",  "peer_role", "peer_identity",
+    "seed",      "max_steps", "commit", "network",    "faults",   "client", "server", "expect"};
 enum : std::size_t {
-  t_schema, t_version, t_name, t_description, t_category, t_rule, t_peer, t_seed,
-  t_max_steps, t_commit, t_network, t_faults, t_client, t_server, t_expect
+  t_schema, t_version, t_name, t_description, t_category, t_rule, t_peer, t_peer_role, t_peer_identity,
+  t_seed, t_max_steps, t_commit, t_network, t_faults, t_client, t_server, t_expect
 };
 
 constexpr std::array<std::string_view, 13> settings_keys{
@@ -113,7 +113,11 @@ class loader {
         case t_description: s.description = read_string(r_); break;
         case t_category: s.category = read_string(r_); break;
         case t_rule: s.rule = read_string(r_); break;
-        case t_peer: s.peer = format::peers[read_choice(r_, "peer", format::peers)]; break;
+        case t_peer: s.peer = read_peer(); break;
+        case t_peer_role:
+          s.peer_role = static_cast<placement>(read_choice(r_, "peer role", all_placement_names()));
+          break;
+        case t_peer_identity: s.peer_identity = read_identity(); break;
         case t_seed: s.seed = read_uint(r_, 0, u64_max); break;
         case t_max_steps: s.max_steps = read_uint(r_, 1, u64_max); break;
         case t_commit: s.commit = read_string(r_); break;
@@ -129,6 +133,35 @@ class loader {
   }
 
  private:
+  // A built-in implementation's name, or plugin:PATH for a plug-in loaded at run time.
+  std::string read_peer() {
+    if (r_.peek() == json_kind::string) {
+      std::string name = read_string(r_);
+      if (format::is_plugin_reference(name)) return name;
+      for (auto known : format::peers) {
+        if (known == name) return name;
+      }
+      r_.fail("unknown peer " + display::quoted(name) + "; expected plugin:PATH or one of: " +
+              display::list(format::peers));
+    }
+    return std::string(format::peers[read_choice(r_, "peer", format::peers)]);
+  }
+
+  implementation_identity read_identity() {
+    static constexpr std::array<std::string_view, 3> keys{"name", "version", "sha256"};
+    implementation_identity id;
+    const std::uint64_t seen = read_object(r_, keys, [&](std::size_t key) {
+      if (key == 0) id.name = read_string(r_);
+      if (key == 1) id.version = read_string(r_);
+      if (key == 2) {
+        id.sha256 = read_string(r_);
+        if (!format::is_sha256_hex(id.sha256)) r_.fail("expected 64 lower-case hex digits (a SHA-256)");
+      }
+    });
+    require(r_, seen, keys, {0, 1, 2});
+    return id;
+  }
+
   network read_network() {
     static constexpr std::array<std::string_view, 2> keys{"capacity", "latency"};
     network n;
@@ -434,9 +467,10 @@ class loader {
   }
 
   expectation read_expectation() {
-    static constexpr std::array<std::string_view, 2> keys{"verdict", "invariant"};
-    static constexpr std::array<std::string_view, 6> expectable{"pass",          "fail",         "hang",
-                                                                "non_strict",    "unimplemented", "informational"};
+    static constexpr std::array<std::string_view, 3> keys{"verdict", "invariant", "message"};
+    static constexpr std::array<std::string_view, 7> expectable{"pass",          "fail",          "hang",
+                                                                "non_strict",    "unimplemented", "informational",
+                                                                "crash"};
     expectation e;
     const std::uint64_t seen = read_object(r_, keys, [&](std::size_t key) {
       if (key == 0) {
@@ -447,6 +481,8 @@ class loader {
         }
         if (!parsed) r_.fail("unknown verdict " + display::quoted(v) + "; expected one of: " + display::list(expectable));
         e.expected = *parsed;
+      } else if (key == 2) {
+        e.message = read_string(r_);
       } else {
         e.invariant = read_string(r_);
         if (!format::is_invariant_id(*e.invariant)) {
@@ -458,6 +494,9 @@ class loader {
     require(r_, seen, keys, {0});
     if (e.expected == verdict::pass && e.invariant) {
       r_.fail_at(r_.pointer() + "/invariant", "an expected pass breaks no invariant; drop \"invariant\"");
+    }
+    if (e.expected == verdict::pass && e.message) {
+      r_.fail_at(r_.pointer() + "/message", "an expected pass has no failure message; drop \"message\"");
     }
     return e;
   }

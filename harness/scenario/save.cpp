@@ -153,6 +153,13 @@ std::string save_scenario(const scenario& s) {
   if (!s.category.empty()) root.add("category", text("category", s.category));
   if (!s.rule.empty()) root.add("rule", text("rule", s.rule));
   if (s.peer != d.peer) root.add("peer", text("peer", s.peer));
+  if (s.peer_role != d.peer_role) root.add("peer_role", name(to_string(s.peer_role)));
+  if (s.peer_identity) {
+    root.add("peer_identity", value::object()
+                                  .add("name", text("peer_identity.name", s.peer_identity->name))
+                                  .add("version", text("peer_identity.version", s.peer_identity->version))
+                                  .add("sha256", name(s.peer_identity->sha256)));
+  }
   root.add("seed", value::integer(s.seed));
   if (s.max_steps != d.max_steps) root.add("max_steps", value::integer(s.max_steps));
   if (!s.commit.empty()) root.add("commit", text("commit", s.commit));
@@ -169,6 +176,7 @@ std::string save_scenario(const scenario& s) {
   root.add("server", endpoint_value(s.server));
   value expect = value::object().add("verdict", name(to_string(s.expect.expected)));
   if (s.expect.invariant) expect.add("invariant", text("expect.invariant", *s.expect.invariant));
+  if (s.expect.message) expect.add("message", text("expect.message", *s.expect.message));
   root.add("expect", std::move(expect));
   return render(root) + "\n";
 }

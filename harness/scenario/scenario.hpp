@@ -95,12 +95,29 @@ struct endpoint {
   friend bool operator==(const endpoint&, const endpoint&) = default;
 };
 
-enum class verdict : std::uint8_t { pass, fail, hang, non_strict, unimplemented, informational, xfail, xpass };
+// crash: the implementation's process died (signal, abort, sanitizer report, exit, memory
+// limit) while it ran; only an isolated run (a worker process) can report it.
+enum class verdict : std::uint8_t { pass, fail, hang, non_strict, unimplemented, informational, xfail, xpass, crash };
 
 struct expectation {
   verdict expected = verdict::pass;
   std::optional<std::string> invariant;  // for an expected failure: the invariant it breaks
+  std::optional<std::string> message;    // ... and a substring of the checker's message
   friend bool operator==(const expectation&, const expectation&) = default;
+};
+
+// Where the implementation named by `peer` plays. `own`: the ends it was registered for
+// (both for the mutants, the server end for "wslay", ...); otherwise the given end or ends,
+// with the reference stack ("stutter") at any other.
+enum class placement : std::uint8_t { own, client, server, both };
+
+// Which build of a loaded implementation (a plug-in) a run used: recorded in saved failures
+// so that a replay can tell it runs other code.
+struct implementation_identity {
+  std::string name;
+  std::string version;
+  std::string sha256;  // of the shared object file, lower-case hex
+  friend bool operator==(const implementation_identity&, const implementation_identity&) = default;
 };
 
 struct scenario {
@@ -109,7 +126,9 @@ struct scenario {
   std::string description;
   std::string category;
   std::string rule;                  // the rule it checks, e.g. "RFC 6455 5.2"
-  std::string peer = "stutter";      // implementation of the server end: stutter | wslay | gnutls
+  std::string peer = "stutter";      // the implementation under test (`stutter list`, or plugin:PATH)
+  placement peer_role = placement::own;
+  std::optional<implementation_identity> peer_identity;
   std::uint64_t seed = 0;
   std::uint64_t max_steps = 200000;  // liveness bound: scheduler steps without a byte moving
   std::string commit;                // commit that found or saved it (informational)

@@ -33,7 +33,7 @@ std::string render_index(const merged_run& run, const coverage& cov) {
   if (run.rows.empty()) {
     put(out, "<div class=\"gate gate-none\"><span class=\"gate-label\">Gate</span> no runs</div>\n");
   } else if (gate_failures > 0) {
-    put(out, "<a class=\"gate gate-fail\" href=\"?verdict=fail,hang,xpass#matrix\" title=\"Show the runs that fail the gate\">"
+    put(out, "<a class=\"gate gate-fail\" href=\"?verdict=fail,hang,xpass,crash#matrix\" title=\"Show the runs that fail the gate\">"
              "<span class=\"gate-label\">Gate</span> failed &middot; {} run{}</a>\n",
         gate_failures, gate_failures == 1 ? "" : "s");
   } else {

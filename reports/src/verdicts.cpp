@@ -6,9 +6,9 @@
 namespace stutter::reports::detail {
 namespace {
 
-constexpr std::array<std::string_view, 8> listed{"pass",          "fail",          "hang",  "non_strict",
-                                                 "unimplemented", "informational", "xfail", "xpass"};
-constexpr std::array<std::string_view, 8> worst_first{"fail",  "hang",          "xpass", "non_strict",
+constexpr std::array<std::string_view, 9> listed{"pass",          "fail",          "hang",  "non_strict",
+                                                 "unimplemented", "informational", "xfail", "xpass", "crash"};
+constexpr std::array<std::string_view, 9> worst_first{"crash", "fail",          "hang",  "xpass",        "non_strict",
                                                       "unimplemented", "xfail", "informational", "pass"};
 
 }  // namespace
@@ -22,6 +22,6 @@ int severity(std::string_view v) {
   return static_cast<int>(it - worst_first.begin());
 }
 
-bool fails_gate(std::string_view v) { return v == "fail" || v == "hang" || v == "xpass"; }
+bool fails_gate(std::string_view v) { return v == "fail" || v == "hang" || v == "xpass" || v == "crash"; }
 
 }  // namespace stutter::reports::detail
