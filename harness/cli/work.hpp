@@ -16,6 +16,8 @@ struct work_item {
   std::string file;  // where the scenario came from ("" for generated ones)
   scenario::scenario scenario;
   bool seed_overridden = false;
+  // Why the scenario's expectation is what it is, when an expectations file set it.
+  std::string expectation_reason;
 };
 
 struct work_outcome {
