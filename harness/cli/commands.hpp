@@ -20,6 +20,8 @@ struct output_options {
 
 struct run_options {
   std::vector<std::string> paths;
+  std::vector<std::string> implementations;  // NAME[@end]; none: each scenario's own peer
+  std::string expectations_file;
   std::string seeds;  // "" = each scenario's own seed
   std::string json_file;
   std::string junit_file;
@@ -27,11 +29,16 @@ struct run_options {
   std::string shard = "1/1";
   unsigned jobs = 1;
   output_options output;
+  // Worker processes (isolation.hpp): nullopt isolates when a plug-in is under test.
+  std::optional<bool> isolate;
+  double wall_timeout = 60;             // seconds per isolated run
+  std::uint64_t memory_limit_mib = 4096;  // per worker
 };
 int run_command(const run_options& o);
 
 struct replay_options {
   std::string file;
+  std::string implementation;  // NAME[@end] in place of the file's peer
   std::optional<std::uint64_t> seed;
   std::string trace_file;
   std::string json_file;
@@ -49,11 +56,15 @@ struct explore_options {
   std::string json_file;
   std::string shard = "1/1";
   output_options output;
+  std::optional<bool> isolate;  // as for run
+  double wall_timeout = 60;
+  std::uint64_t memory_limit_mib = 4096;
 };
 int explore_command(const explore_options& o);
 
 int validate_command(const std::vector<std::string>& files);
-int list_command();
+// Lists what this build knows; `load` names plug-ins (plugin:PATH) to show as well.
+int list_command(const std::vector<std::string>& load = {});
 
 struct report_options {
   std::vector<std::string> results;

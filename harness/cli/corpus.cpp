@@ -5,11 +5,24 @@
 #include <iostream>
 #include <map>
 
+#include "plugin/plugin_library.hpp"
+#include "runner/implementations.hpp"
 #include "scenario/load.hpp"
 
 namespace stutter::cli {
 
 namespace fs = std::filesystem;
+
+std::string check_implementation(const std::string& name) {
+  try {
+    if (runner::find_implementation(name) != nullptr) return {};
+  } catch (const plugin::plugin_error& e) {
+    return e.what();
+  }
+  std::string known;
+  for (const auto& n : runner::implementation_names()) known += (known.empty() ? "" : ", ") + n;
+  return "unknown implementation \"" + name + "\"; expected plugin:PATH or one of: " + known;
+}
 
 std::vector<loaded_scenario> load_corpus(const std::vector<std::string>& paths, bool& ok) {
   ok = true;
@@ -19,7 +32,7 @@ std::vector<loaded_scenario> load_corpus(const std::vector<std::string>& paths, 
     if (fs::is_directory(p, ec)) {
       std::vector<std::string> found;
       for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file() && it->path().extension() == ".json" && it->path().filename() != "schema.json") {
+        if (it->is_regular_file() && it->path().extension() == ".json" && !it->path().filename().string().ends_with("schema.json")) {
           found.push_back(it->path().generic_string());
         }
       }
@@ -40,6 +53,11 @@ std::vector<loaded_scenario> load_corpus(const std::vector<std::string>& paths, 
       auto [it, fresh] = names.emplace(s.value.name, f);
       if (!fresh) {
         std::cerr << f << ": /name: \"" << s.value.name << "\" is already the name of " << it->second << "\n";
+        ok = false;
+        continue;
+      }
+      if (std::string why = check_implementation(s.value.peer); !why.empty()) {
+        std::cerr << f << ": /peer: " << why << "\n";
         ok = false;
         continue;
       }

@@ -13,7 +13,10 @@ struct loaded_scenario {
   scenario::scenario value;
 };
 
-// Files named directly, and every *.json below the folders named (schema.json excluded),
+// "" when `name` is a registered implementation or a loadable plugin:PATH; else what is wrong.
+std::string check_implementation(const std::string& name);
+
+// Files named directly, and every *.json below the folders named (the *schema.json files excluded),
 // in sorted order. Prints every problem to stderr; `ok` is false if there was any.
 std::vector<loaded_scenario> load_corpus(const std::vector<std::string>& paths, bool& ok);
 

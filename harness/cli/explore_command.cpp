@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "implementation_option.hpp"
 #include "output.hpp"
 #include "runner/generate.hpp"
 #include "runner/implementations.hpp"
@@ -33,11 +34,19 @@ std::optional<std::vector<scenario::layer>> parse_stack(const std::string& text)
 }
 
 // The explore scenario of one seed: about one in four also turns on a destructive fault.
+// Without a chosen end, the seed picks one of the ends the implementation plays (the
+// reference stack's own runs stay as they were: both ends ours).
 scenario::scenario explore_scenario(const std::vector<scenario::layer>& stack, std::uint64_t seed,
-                                    const std::string& implementation) {
+                                    const implementation_choice& choice) {
   sim::rng g(seed, /*stream=*/11);
   auto s = runner::generate_scenario(stack, seed, {.destructive = g.below(4) == 0});
-  s.peer = implementation;
+  if (choice.impl->name == "stutter" && !choice.at) return s;
+  const auto ends = choice.ends();
+  if (!choice.at && !choice.impl->identity) {
+    s.peer = choice.impl->name;  // a built-in: its own ends
+    return s;
+  }
+  place(s, *choice.impl, ends[sim::rng(seed, /*stream=*/12).below(ends.size())]);
   return s;
 }
 
@@ -75,8 +84,10 @@ int explore_command(const explore_options& o) {
               << o.stack << "\"\n";
     return exit_bad_input;
   }
-  if (!runner::factory_for(o.implementation)) {
-    std::cerr << "stutter explore: no implementation named \"" << o.implementation << "\" (see `stutter list`)\n";
+  std::string error;
+  const auto choice = parse_implementation(o.implementation, error);
+  if (!choice) {
+    std::cerr << "stutter explore: --implementation " << o.implementation << ": " << error << "\n";
     return exit_bad_input;
   }
   auto shard = parse_shard(o.shard);
@@ -112,7 +123,7 @@ int explore_command(const explore_options& o) {
     std::vector<work_item> batch_items;
     while (batch_items.size() < batch) {
       if (seed % shard->second == shard->first - 1) {
-        batch_items.push_back({"", explore_scenario(*stack, seed, o.implementation), true});
+        batch_items.push_back({"", explore_scenario(*stack, seed, *choice), true});
       }
       if (seed == range.second) {
         exhausted = true;

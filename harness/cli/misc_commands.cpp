@@ -1,4 +1,5 @@
 // validate, list, report: the small commands.
+#include <array>
 #include <filesystem>
 #include <iostream>
 
@@ -20,17 +21,55 @@ int validate_command(const std::vector<std::string>& files) {
   return ok ? exit_pass : exit_bad_input;
 }
 
-int list_command() {
+namespace {
+
+// "line, length (client, server); tls (server)": the layers it implements, by the ends.
+std::string layers_of(const runner::implementation& impl) {
+  std::string out;
+  const std::array<const char*, 4> ends{"", "client", "server", "client, server"};
+  std::uint8_t last = 0;
+  std::string group;
+  auto flush = [&] {
+    if (group.empty()) return;
+    out += (out.empty() ? "" : "; ") + group + " (" + ends[last] + ")";
+    group.clear();
+  };
+  for (std::size_t l = 0; l < impl.roles.size(); ++l) {
+    const std::uint8_t r = impl.roles[l];
+    if (r == 0) continue;
+    if (r != last) flush();
+    last = r;
+    group += (group.empty() ? "" : ", ") + std::string(scenario::to_string(static_cast<scenario::layer>(l)));
+  }
+  flush();
+  return out;
+}
+
+}  // namespace
+
+int list_command(const std::vector<std::string>& load) {
+  for (const auto& spec : load) {
+    if (std::string why = check_implementation(spec); !why.empty()) {
+      std::cerr << "stutter list: --implementation " << spec << ": " << why << "\n";
+      return exit_bad_input;
+    }
+  }
   std::cout << "stacks (layers, bottom to top; framing layers are phases used in turn):\n";
   for (auto name : scenario::all_layer_names()) std::cout << "  " << name << "\n";
-  std::cout << "implementations (the scenario's \"peer\"):\n";
-  for (auto name : runner::implementation_names()) std::cout << "  " << name << "\n";
+  std::cout << "implementations (--implementation NAME, or a scenario's \"peer\"):\n";
+  for (const runner::implementation* i : runner::all_implementations()) {
+    std::cout << "  " << i->name;
+    if (i->identity) std::cout << "  [" << i->identity->name << " " << i->identity->version << ", sha256 " << i->identity->sha256.substr(0, 16) << "...]";
+    std::cout << "\n      " << layers_of(*i) << (i->replayable ? "" : "; not replayable") << "\n";
+    if (!i->description.empty()) std::cout << "      " << i->description << "\n";
+  }
   std::cout << "fault kinds:\n";
   for (auto name : scenario::all_fault_kind_names()) std::cout << "  " << name << "\n";
   std::cout << "invariants:\n";
   for (const char* id : {"bytes.exact", "framing.records", "chunking.invariance", "handover.exact",
                          "handover.no_overread", "buffer.bounded", "retry.same_buffer", "status.meaning",
-                         "liveness.progress", "reneg.complete", "close.orderly", "ws.rfc6455.*", "determinism.trace"}) {
+                         "liveness.progress", "reneg.complete", "close.orderly", "ws.rfc6455.*", "determinism.trace",
+                         "contract.result", "contract.sticky_error", "contract.reentrant"}) {
     std::cout << "  " << id << "\n";
   }
   std::cout << "verdicts:\n";

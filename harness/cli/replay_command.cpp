@@ -1,6 +1,8 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "corpus.hpp"
+#include "implementation_option.hpp"
 #include "output.hpp"
 #include "scenario/load.hpp"
 #include "scenario/names.hpp"
@@ -22,6 +24,27 @@ int replay_command(const replay_options& o) {
     item.scenario.seed = *o.seed;
     item.seed_overridden = true;
   }
+  if (!o.implementation.empty()) {
+    std::string error;
+    auto choice = parse_implementation(o.implementation, error);
+    if (!choice) {
+      std::cerr << "stutter replay: --implementation " << o.implementation << ": " << error << "\n";
+      return exit_bad_input;
+    }
+    const auto ends = choice->ends();
+    place(item.scenario, *choice->impl, choice->at ? *choice->at : ends.front());
+  } else if (std::string why = check_implementation(item.scenario.peer); !why.empty()) {
+    std::cerr << o.file << ": /peer: " << why << "\n";
+    return exit_bad_input;
+  }
+  // A saved failure names the plug-in build it came from: say when this one differs.
+  if (const auto* impl = runner::find_implementation(item.scenario.peer);
+      impl != nullptr && impl->identity && item.scenario.peer_identity && *impl->identity != *item.scenario.peer_identity) {
+    std::cerr << "stutter replay: warning: " << o.file << " was saved with " << item.scenario.peer_identity->name << " "
+              << item.scenario.peer_identity->version << " (sha256 " << item.scenario.peer_identity->sha256
+              << "); running " << impl->identity->name << " " << impl->identity->version << " (sha256 "
+              << impl->identity->sha256 << ")\n";
+  }
   runner::run_options options;
   options.keep_events = o.trace_file.empty() ? 200'000 : SIZE_MAX;
   work_outcome outcome;
@@ -29,6 +52,7 @@ int replay_command(const replay_options& o) {
   const auto& r = outcome.result;
 
   std::cout << "scenario:   " << item.scenario.name << " (" << o.file << ")\n"
+            << "implementation: " << item.scenario.peer << " (" << scenario::to_string(item.scenario.peer_role) << ")\n"
             << "seed:       " << item.scenario.seed << "\n"
             << "verdict:    " << scenario::to_string(r.verdict);
   if (r.verdict != r.observed) std::cout << " (observed " << scenario::to_string(r.observed) << ")";

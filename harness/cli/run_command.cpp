@@ -5,6 +5,9 @@
 
 #include "commands.hpp"
 #include "corpus.hpp"
+#include "expectations_apply.hpp"
+#include "implementation_option.hpp"
+#include "isolation.hpp"
 #include "junit.hpp"
 #include "output.hpp"
 #include "results_json.hpp"
@@ -32,22 +35,55 @@ int run_command(const run_options& o) {
       return exit_bad_input;
     }
   }
+  std::vector<implementation_choice> choices;
+  for (const auto& spec : o.implementations) {
+    std::string error;
+    auto choice = parse_implementation(spec, error);
+    if (!choice) {
+      std::cerr << "stutter run: --implementation " << spec << ": " << error << "\n";
+      return exit_bad_input;
+    }
+    choices.push_back(*choice);
+  }
   const auto paths = o.paths.empty() ? std::vector<std::string>{default_corpus()} : o.paths;
   bool ok = true;
   auto corpus = load_corpus(paths, ok);
   if (!ok) return exit_bad_input;
 
+  // Each scenario at each seed, under each implementation at each of its ends.
   std::vector<work_item> all;
-  for (auto& loaded : corpus) {
+  auto add_seeds = [&](const work_item& base) {
     if (!seeds) {
-      all.push_back({loaded.file, loaded.value, false});
-      continue;
+      all.push_back(base);
+      return;
     }
     for (std::uint64_t seed = seeds->first;; ++seed) {
-      work_item item{loaded.file, loaded.value, true};
+      work_item item = base;
+      item.seed_overridden = true;
       item.scenario.seed = seed;
       all.push_back(std::move(item));
       if (seed == seeds->second) break;
+    }
+  };
+  for (auto& loaded : corpus) {
+    if (choices.empty()) add_seeds({loaded.file, loaded.value, false});
+    for (const auto& choice : choices) {
+      for (auto end : choice.ends()) {
+        work_item item{loaded.file, loaded.value, false};
+        place(item.scenario, *choice.impl, end);
+        add_seeds(item);
+      }
+    }
+  }
+  if (!o.expectations_file.empty()) {
+    try {
+      const auto expectations = scenario::load_expectations_file(o.expectations_file);
+      const auto unmatched = apply_expectations(expectations, all);
+      for (const auto& line : unmatched) std::cerr << line << "\n";
+      if (!unmatched.empty()) return exit_bad_input;
+    } catch (const scenario::load_error& e) {
+      std::cerr << e.what() << "\n";
+      return exit_bad_input;
     }
   }
   std::vector<work_item> items;
@@ -56,12 +92,13 @@ int run_command(const run_options& o) {
   }
 
   const auto started = std::chrono::steady_clock::now();  // reported only; never decides anything
-  auto outcomes = execute_all(items, o.jobs);
+  auto outcomes = execute_all(items, o.jobs, choose_isolation(items, o.isolate, o.wall_timeout, o.memory_limit_mib));
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
   print_runs(items, outcomes, o.output);
   run_context context{"stutter run", o.shard, o.seeds, static_cast<std::uint64_t>(elapsed.count())};
   for (const auto& p : paths) context.command += " " + p;
+  for (const auto& i : o.implementations) context.command += " --implementation " + i;
   const int written = write_outputs(items, outcomes, context, o.json_file, o.junit_file, o.report_dir);
   if (written != exit_pass) return written;
   return print_summary(items, outcomes, o.output) ? exit_pass : exit_failure;

@@ -6,6 +6,7 @@
 #include "runner/phase_model.hpp"
 #include "runner/tls_checks.hpp"
 #include "runner/ws_checks.hpp"
+#include "scenario/format.hpp"
 #include "scenario/names.hpp"
 
 namespace stutter::runner {
@@ -246,11 +247,19 @@ std::optional<violation> check_close_orderly(const run_facts& run, const endpoin
   return std::nullopt;
 }
 
+// contract.*: an implementation loaded at run time kept the stream contract (the plug-in
+// bridge judges each result it returns). Its breach comes first: the rest follows from it.
+std::optional<violation> check_contract(const run_facts&, const endpoint_view& e) {
+  auto breach = e.layers.factory().contract(e.id);
+  if (!breach) return std::nullopt;
+  return violation{breach->invariant, who(e) + ": " + breach->message, e.id, {}, {}};
+}
+
 std::optional<violation> check_all(const run_facts& run) {
   using check = std::optional<violation> (*)(const run_facts&, const endpoint_view&);
   // Data checks first: a hang caused by lost bytes is reported as the lost bytes. Ahead of
   // them a changed retry, whose consequences (lost bytes, broken records) they would report.
-  static constexpr check order[] = {check_retry_same_buffer,    check_bytes_exact,     check_ws_rfc6455,
+  static constexpr check order[] = {check_contract,             check_retry_same_buffer,    check_bytes_exact,     check_ws_rfc6455,
                                     check_handover_exact,       check_handover_no_overread,
                                     check_framing_records,      check_reneg_complete,  check_buffer_bounded,
                                     check_status_meaning,       check_close_orderly};
@@ -275,6 +284,7 @@ std::vector<std::string> invariants_checked(const scenario::scenario& s) {
     return false;
   };
   if (has(layer::websocket)) ids.push_back("ws.rfc6455.*");
+  if (scenario::format::is_plugin_reference(s.peer)) ids.push_back("contract.*");
   if (has(layer::tls)) {
     ids.push_back("reneg.complete");
     ids.push_back("retry.same_buffer");

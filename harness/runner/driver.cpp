@@ -59,8 +59,8 @@ actor_state endpoint_driver::advance() {
   ++step_;
   seen_.steps_done = step_;
   raw_sent_ = 0;
-  if (const buffered_reader* in = layers_.active().reader()) {
-    seen_.max_buffer = std::max(seen_.max_buffer, in->allocated());
+  if (const auto allocated = layers_.active().input_allocated()) {
+    seen_.max_buffer = std::max(seen_.max_buffer, *allocated);
   }
   return actor_state::runnable;
 }

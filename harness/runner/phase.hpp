@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,11 @@ class phase {
   virtual std::vector<byte> handover() = 0;
   // The phase's input buffer, when it has one (buffer.bounded looks at it).
   virtual const buffered_reader* reader() const { return nullptr; }
+  // Bytes of input buffer allocated now, when known (buffer.bounded).
+  virtual std::optional<std::size_t> input_allocated() const {
+    if (const buffered_reader* in = reader()) return in->allocated();
+    return std::nullopt;
+  }
 };
 
 // Implemented by a transform layer (tls) that can renegotiate: the workload's

@@ -77,7 +77,7 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   result.invariants = invariants_checked(s);
   std::unique_ptr<stack_factory> named;
   if (!options.factory) {
-    named = factory_for(s.peer);
+    named = factory_for(s.peer, s.peer_role);
     if (!named) {
       result.observed = verdict::unimplemented;
       result.message = "no implementation named " + s.peer;
@@ -90,6 +90,7 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   sim::trace log(options.keep_events);
   sim::network net({s.net.capacity, s.net.latency}, plan_for(s), log);
   using scenario::endpoint_id;
+  factory.set_clock([&net] { return net.now(); });
 
   std::unique_ptr<stack> client_stack;
   std::unique_ptr<stack> server_stack;
@@ -141,6 +142,9 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   result.decisions = net.plan().taken();
   result.events = log.take_events();
   result.wire = {net.take_sent_by(endpoint_id::client), net.take_sent_by(endpoint_id::server)};
+  if (const implementation* used = find_implementation(s.peer); used != nullptr && !used->replayable) {
+    result.replayable = false;
+  }
   for (const stack* st : {client_stack.get(), server_stack.get()}) {
     if (const tls_layer_view* v = tls_view_of(*st); v != nullptr && !v->report().deterministic) result.replayable = false;
   }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "runner/phase.hpp"
@@ -14,11 +15,22 @@
 
 namespace stutter::runner {
 
+// A breach of the stream contract by an implementation loaded at run time (a plug-in):
+// contract.result, contract.sticky_error, contract.reentrant.
+struct contract_violation {
+  std::string invariant;
+  std::string message;
+};
+
 // Builds layers. The runner's default builds the real implementation; tests derive from
 // it to put a broken variant (or another peer) in place of one layer.
 class stack_factory {
  public:
   virtual ~stack_factory() = default;
+  // The run's virtual clock, for implementations that ask for the time (plug-ins).
+  virtual void set_clock(std::function<std::uint64_t()>) {}
+  // The first contract breach by the layers this factory built for `role`, if it judges any.
+  virtual std::optional<contract_violation> contract(scenario::endpoint_id) const { return std::nullopt; }
   virtual std::unique_ptr<phase> make_phase(phase_context ctx);
   // The byte-transforming layer over `lower` (tls); nullptr when unsupported.
   virtual std::unique_ptr<byte_stream> make_transform(scenario::layer kind, scenario::endpoint_id role,
@@ -53,6 +65,7 @@ class stack {
   bool switch_phase();
 
   byte_stream& socket() { return socket_; }
+  const stack_factory& factory() const { return factory_; }
   byte_stream* transform() { return transform_.get(); }
   const tap_stream& tap() const { return *tap_; }
   const std::vector<handover_record>& handovers() const { return handovers_; }

@@ -7,23 +7,24 @@
 #include "gnutls_peer.hpp"
 #endif
 #include "runner/phase.hpp"
+#include "runner/tls_engine.hpp"
 #include "sim/rng.hpp"
 #include "stutter/tls/tls_context.hpp"
 #include "stutter/tls/tls_errc.hpp"
 
 namespace stutter::runner {
 
-namespace {
-
 using scenario::endpoint_id;
 
-tls::tls_config config_for(endpoint_id role, const scenario::settings& s) {
+tls::tls_config tls_config_for(endpoint_id role, const scenario::settings& s) {
   tls::tls_config c;
   c.role = role == endpoint_id::client ? tls::tls_role::client : tls::tls_role::server;
   c.version = s.tls_version;
   c.allow_renegotiation = s.allow_renegotiation;
   return c;
 }
+
+namespace {
 
 // Between the socket and the TLS engine: counts the socket's waiting results by the
 // direction they name, so the layer can tell whether a waiting result of its own had a
@@ -52,36 +53,7 @@ class wait_probe final : public byte_stream {
   std::uint64_t write_waits_ = 0;
 };
 
-// What the layer needs from a TLS implementation.
-class engine {
- public:
-  virtual ~engine() = default;
-  virtual byte_stream& stream() = 0;
-  // Drives the handshake (and a renegotiation or key update under way) to its end.
-  virtual io_result handshake() = 0;
-  // Starts a renegotiation or key update. not_established / operation_in_progress: not now.
-  virtual std::error_code request(tls_request::kind_t kind, bool update_requested) = 0;
-  // Sees every result the layer returns (for engines that cannot tell their own state).
-  virtual void saw(const io_result&) {}
-  virtual bool has_counters() const { return false; }
-  virtual tls::tls_counters counters() const { return {}; }
-  virtual std::string version() const { return {}; }
-  virtual bool peer_closed() const { return false; }
-  virtual std::error_code error() const = 0;
-  virtual std::string error_detail() const = 0;
-  // A need_read that means "the application must read first" (held plaintext at its limit),
-  // which has no reason beneath by design.
-  virtual bool plaintext_full() const { return false; }
-  virtual std::string name() const = 0;
-  // The application must finish the initial handshake with handshake() before its first
-  // read or write (the naive wrapper: its reads never flush what the handshake produces).
-  virtual bool handshake_first() const { return false; }
-  virtual bool established() const { return true; }
-  // False when the engine draws randomness the run's seed does not control.
-  virtual bool deterministic() const { return true; }
-};
-
-class openssl_engine final : public engine {
+class openssl_engine final : public tls_engine {
  public:
   openssl_engine(std::uint64_t seed, tls::tls_config cfg, byte_stream& lower)
       : context_(tls::tls_context::create(seed)), stream_(context_, std::move(cfg), lower) {}
@@ -109,7 +81,7 @@ class openssl_engine final : public engine {
 // The naive wrapper cannot say whether its handshake is done: application data moving (or
 // its handshake() finishing) shows it is. It has one request call: SSL_renegotiate in TLS
 // 1.2, SSL_key_update(not requested) in 1.3.
-class naive_engine final : public engine {
+class naive_engine final : public tls_engine {
  public:
   naive_engine(std::uint64_t seed, tls::tls_config cfg, byte_stream& lower, std::size_t bio_pair_size)
       : context_(tls::tls_context::create(seed)), stream_(context_, std::move(cfg), lower, bio_pair_size) {}
@@ -142,7 +114,7 @@ class naive_engine final : public engine {
 #if defined(STUTTER_HAVE_GNUTLS_PEER)
 // GnuTLS (harness/peers/gnutls) as the engine: not deterministic (GnuTLS draws its own
 // randomness from the system), so its runs are informational.
-class gnutls_engine final : public engine {
+class gnutls_engine final : public tls_engine {
  public:
   gnutls_engine(const tls::tls_config& cfg, byte_stream& lower)
       : stream_({.server = cfg.role == tls::tls_role::server,
@@ -362,7 +334,7 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
 
   tls::tls_config cfg_;
   wait_probe probe_;
-  std::unique_ptr<engine> engine_;
+  std::unique_ptr<tls_engine> engine_;
   std::vector<tls_request> requests_;
   std::optional<std::string> status_violation_;
   std::optional<std::vector<byte>> waiting_write_;  // what the last write offered, if it waited
@@ -378,6 +350,11 @@ std::uint64_t tls_context_seed(std::uint64_t run_seed, endpoint_id role) {
   return sim::splitmix64(state);
 }
 
+std::unique_ptr<byte_stream> make_tls_layer(const tls::tls_config& cfg, byte_stream& socket,
+                                            const std::function<std::unique_ptr<tls_engine>(byte_stream&)>& make) {
+  return std::make_unique<tls_layer>(cfg, socket, make);
+}
+
 const tls_layer_view* tls_view_of(const stack& s) {
   // transform() is not const; the view only reads.
   return dynamic_cast<const tls_layer_view*>(const_cast<stack&>(s).transform());
@@ -385,9 +362,9 @@ const tls_layer_view* tls_view_of(const stack& s) {
 
 std::unique_ptr<byte_stream> make_tls_transform(endpoint_id role, const scenario::settings& config, byte_stream& lower,
                                                 std::uint64_t seed) {
-  const tls::tls_config cfg = config_for(role, config);
+  const tls::tls_config cfg = tls_config_for(role, config);
   const std::uint64_t context_seed = tls_context_seed(seed, role);
-  return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<engine> {
+  return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<tls_engine> {
     return std::make_unique<openssl_engine>(context_seed, cfg, probe);
   });
 }
@@ -395,9 +372,9 @@ std::unique_ptr<byte_stream> make_tls_transform(endpoint_id role, const scenario
 std::unique_ptr<byte_stream> make_naive_tls_transform(endpoint_id role, const scenario::settings& config,
                                                       byte_stream& lower, std::uint64_t seed,
                                                       std::size_t bio_pair_size) {
-  const tls::tls_config cfg = config_for(role, config);
+  const tls::tls_config cfg = tls_config_for(role, config);
   const std::uint64_t context_seed = tls_context_seed(seed, role);
-  return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<engine> {
+  return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<tls_engine> {
     return std::make_unique<naive_engine>(context_seed, cfg, probe, bio_pair_size);
   });
 }
@@ -425,8 +402,8 @@ class gnutls_factory final : public stack_factory {
                                               byte_stream& lower, std::uint64_t seed) override {
     if (kind != scenario::layer::tls) return nullptr;
     if (role != gnutls_end_) return make_tls_transform(role, config, lower, seed);
-    const tls::tls_config cfg = config_for(role, config);
-    return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<engine> {
+    const tls::tls_config cfg = tls_config_for(role, config);
+    return std::make_unique<tls_layer>(cfg, lower, [&](byte_stream& probe) -> std::unique_ptr<tls_engine> {
       return std::make_unique<gnutls_engine>(cfg, probe);
     });
   }

@@ -31,27 +31,12 @@ inline constexpr std::uint16_t default_close_code = 1000;
 inline constexpr std::size_t max_error_name_bytes = 64;   // expect_error: [a-z][a-z0-9_]*
 inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [a-z0-9][a-z0-9_.*-]*
 
-// Implementations a scenario can name; runner/implementations.cpp builds each (the mutants
-// are deliberately broken stacks whose saved failures must replay). scenarios/schema.json
-// lists them too (schema_test checks it).
-inline constexpr std::array<std::string_view, 18> peers{"stutter",
-                                                        "wslay",
-                                                        "wslay-client",
-                                                        "gnutls",
-                                                        "gnutls-client",
-                                                        "mutant:drops-handover-bytes",
-                                                        "mutant:short-write-is-complete",
-                                                        "mutant:polls-before-draining",
-                                                        "mutant:strict-overreads",
-                                                        "mutant:spurious-would-block",
-                                                        "mutant:ws-fixed-mask-key",
-                                                        "mutant:ws-forgets-header-on-short-write",
-                                                        "mutant:ws-server-drops-overread",
-                                                        "mutant:naive-tls",
-                                                        "mutant:nondeterministic",
-                                                        "mutant:corrupts-records",
-                                                        "mutant:unbounded-buffer",
-                                                        "mutant:retry-drops-prefix"};
+// Implementations a scenario can name are registered in runner/implementations.cpp; the
+// loader checks only the spelling ([a-z0-9][a-z0-9:._-]*, at most 128 bytes, or
+// plugin:PATH) and the command line checks the name against the registry.
+inline constexpr std::size_t max_implementation_name_bytes = 128;
+bool is_implementation_name(std::string_view s);
+
 inline constexpr std::array<std::string_view, 2> length_prefixes{"u32be", "varint"};
 inline constexpr std::array<std::string_view, 2> tls_versions{"1.2", "1.3"};
 

@@ -133,18 +133,14 @@ class loader {
   }
 
  private:
-  // A built-in implementation's name, or plugin:PATH for a plug-in loaded at run time.
+  // An implementation's name (the registry is the command line's to check) or plugin:PATH.
   std::string read_peer() {
-    if (r_.peek() == json_kind::string) {
-      std::string name = read_string(r_);
-      if (format::is_plugin_reference(name)) return name;
-      for (auto known : format::peers) {
-        if (known == name) return name;
-      }
-      r_.fail("unknown peer " + display::quoted(name) + "; expected plugin:PATH or one of: " +
-              display::list(format::peers));
+    std::string name = read_string(r_);
+    if (!format::is_implementation_name(name)) {
+      r_.fail("invalid implementation name " + display::quoted(name) +
+              "; expected plugin:PATH or a name like \"stutter\" or \"mutant:corrupts-records\" (see `stutter list`)");
     }
-    return std::string(format::peers[read_choice(r_, "peer", format::peers)]);
+    return name;
   }
 
   implementation_identity read_identity() {

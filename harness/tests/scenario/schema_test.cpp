@@ -67,8 +67,6 @@ BOOST_AUTO_TEST_CASE(scenario_schema_names_match_names_cpp) {
   std::erase(verdicts, "xpass");
   BOOST_TEST(strings(defs.at("expect").at("properties").at("verdict").at("enum")) == verdicts,
              boost::test_tools::per_element());
-  BOOST_TEST(strings(schema().at("properties").at("peer").at("anyOf").at(0).at("enum")) == strings(sc::format::peers),
-             boost::test_tools::per_element());
   BOOST_TEST(strings(defs.at("settings").at("properties").at("length_prefix").at("enum")) ==
                  strings(sc::format::length_prefixes),
              boost::test_tools::per_element());

@@ -1,5 +1,7 @@
 #include "test_identity.hpp"
 
+#include "stutter/tls/test_identity.hpp"
+
 namespace stutter::tls::detail {
 
 const char test_key_pem[] =
@@ -23,3 +25,10 @@ const char test_cert_pem[] =
     "-----END CERTIFICATE-----\n";
 
 }  // namespace stutter::tls::detail
+
+namespace stutter::tls {
+
+const char* test_certificate_pem() { return detail::test_cert_pem; }
+const char* test_private_key_pem() { return detail::test_key_pem; }
+
+}  // namespace stutter::tls

@@ -1,0 +1,46 @@
+#include "implementation_option.hpp"
+
+#include "corpus.hpp"
+#include "scenario/names.hpp"
+
+namespace stutter::cli {
+
+std::vector<scenario::placement> implementation_choice::ends() const {
+  if (at) return {*at};
+  return impl->single_ends();
+}
+
+std::optional<implementation_choice> parse_implementation(const std::string& spec, std::string& error) {
+  implementation_choice choice;
+  std::string name = spec;
+  if (const auto cut = spec.rfind('@'); cut != std::string::npos) {
+    const auto end = scenario::parse_placement(std::string_view(spec).substr(cut + 1));
+    if (end && *end != scenario::placement::own) {
+      choice.at = end;
+      name = spec.substr(0, cut);
+    }
+  }
+  if (std::string why = check_implementation(name); !why.empty()) {
+    error = why + " (see `stutter list`)";
+    return std::nullopt;
+  }
+  choice.impl = runner::find_implementation(name);
+  if (choice.at && *choice.at != scenario::placement::both) {
+    bool found = false;
+    for (auto e : choice.impl->single_ends()) found = found || e == *choice.at;
+    if (!found) {
+      error = name + " implements nothing at the " + std::string(scenario::to_string(*choice.at)) + " end";
+      return std::nullopt;
+    }
+  }
+  return choice;
+}
+
+void place(scenario::scenario& s, const runner::implementation& impl, scenario::placement at) {
+  s.peer = impl.name;
+  s.peer_role = at;
+  s.peer_identity = impl.identity;
+  if (s.expect.expected != scenario::verdict::informational) s.expect = {};
+}
+
+}  // namespace stutter::cli
