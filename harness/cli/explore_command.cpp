@@ -115,6 +115,7 @@ int explore_command(const explore_options& o) {
   std::vector<work_item> items;
   std::vector<work_outcome> outcomes;
   std::size_t failures = 0;
+  explore_summary summary;
   const std::size_t batch = std::max<std::size_t>(1, o.jobs) * 8;
   std::uint64_t seed = range.first;
   bool exhausted = false;
@@ -134,6 +135,7 @@ int explore_command(const explore_options& o) {
     auto batch_outcomes = execute_all(batch_items, o.jobs);
     bool stop = false;
     for (std::size_t i = 0; i < batch_items.size(); ++i) {
+      summary.add(batch_items[i], batch_outcomes[i]);
       if (runner::is_failure(batch_outcomes[i].result.verdict)) {
         ++failures;
         auto saved = save_failure(o, batch_items[i].scenario, batch_outcomes[i].result);
@@ -162,18 +164,17 @@ int explore_command(const explore_options& o) {
     std::cout << elapsed() << " s, " << failures << " failures\n";
   }
   run_context context{"stutter explore --stack " + o.stack, o.shard, o.seeds, static_cast<std::uint64_t>(elapsed() * 1000)};
-  // The results document keeps every failure and the first runs as a sample: an explore
-  // run can make hundreds of thousands of runs, which no report page needs.
-  constexpr std::size_t sample = 100;
+  // An explore job can make hundreds of thousands of runs: the results document keeps the
+  // failures, and the summary counts the rest.
   std::vector<work_item> kept_items;
   std::vector<work_outcome> kept_outcomes;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i < sample || runner::is_failure(outcomes[i].result.verdict)) {
+    if (runner::is_failure(outcomes[i].result.verdict)) {
       kept_items.push_back(items[i]);
       kept_outcomes.push_back(outcomes[i]);
     }
   }
-  const int written = write_outputs(kept_items, kept_outcomes, context, o.json_file, "", "");
+  const int written = write_outputs(kept_items, kept_outcomes, context, o.json_file, "", "", &summary);
   if (written != exit_pass) return written;
   return print_summary(items, outcomes, o.output) ? exit_pass : exit_failure;
 }

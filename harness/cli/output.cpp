@@ -73,9 +73,9 @@ bool print_summary(const std::vector<work_item>& items, const std::vector<work_o
 
 int write_outputs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
                   const run_context& context, const std::string& json_file, const std::string& junit_file,
-                  const std::string& report_dir) {
+                  const std::string& report_dir, const explore_summary* explore) {
   nlohmann::json doc;
-  if (!json_file.empty() || !report_dir.empty()) doc = results_document(items, outcomes, context);
+  if (!json_file.empty() || !report_dir.empty()) doc = results_document(items, outcomes, context, explore);
   if (!json_file.empty()) {
     if (!write_file(json_file, doc.dump(1) + "\n")) return exit_bad_input;
     std::cout << "results: " << json_file << "\n";

@@ -18,11 +18,12 @@ void print_runs(const std::vector<work_item>& items, const std::vector<work_outc
 bool print_summary(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
                    const output_options& output);
 
-// Writes the results JSON, JUnit XML and HTML report that were asked for.
+// Writes the results JSON, JUnit XML and HTML report that were asked for; `explore` as in
+// results_document.
 // exit_pass, or exit_bad_input when a file cannot be written.
 int write_outputs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
                   const run_context& context, const std::string& json_file, const std::string& junit_file,
-                  const std::string& report_dir);
+                  const std::string& report_dir, const explore_summary* explore = nullptr);
 
 // Writes text to a file; false (with a message on stderr) when it cannot.
 bool write_file(const std::string& path, const std::string& text);

@@ -26,10 +26,22 @@ std::string hex(std::span<const std::uint8_t> data, std::size_t cap = max_hex_by
   return out;
 }
 
-std::string safe_id(const std::string& name, std::uint64_t seed) {
-  std::string id;
-  for (char c : name) id += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
-  return id + "-" + std::to_string(seed);
+std::string safe(const std::string& text) {
+  std::string out;
+  for (char c : text) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+  return out;
+}
+
+// "<scenario>-<seed>" for the reference stack in its own place (the ids runs had before
+// foreign implementations); otherwise "<scenario>.<implementation>[.<role>]-<seed>", so the
+// same scenario and seed under several implementations and roles stay distinct.
+std::string run_id(const scenario::scenario& s) {
+  std::string id = safe(s.name);
+  if (s.peer != "stutter" || s.peer_role != scenario::placement::own) {
+    id += "." + safe(s.peer);
+    if (s.peer_role != scenario::placement::own) id += "." + std::string(scenario::to_string(s.peer_role));
+  }
+  return id + "-" + std::to_string(s.seed);
 }
 
 json fault_counts(const std::array<std::uint64_t, sim::fault_kind_count>& counts) {
@@ -48,13 +60,14 @@ json result_entry(const work_item& item, const work_outcome& outcome) {
   json stack = json::array();
   for (auto l : s.client.stack) stack.push_back(std::string(scenario::to_string(l)));
   json entry{
-      {"id", safe_id(s.name, s.seed)},
+      {"id", run_id(s)},
       {"scenario", s.name},
       {"file", item.file},
       {"category", s.category.empty() ? "uncategorised" : s.category},
       {"description", s.description},
       {"rule", s.rule},
       {"implementation", s.peer},
+      {"role", std::string(scenario::to_string(s.peer_role))},
       {"stack", stack},
       {"seed", s.seed},
       {"verdict", std::string(scenario::to_string(r.verdict))},
@@ -73,6 +86,11 @@ json result_entry(const work_item& item, const work_outcome& outcome) {
         {"trace_events", r.trace_events},
         {"faults", fault_counts(r.faults)}}},
   };
+  if (s.peer_identity) {
+    entry["implementation_identity"] = {
+        {"name", s.peer_identity->name}, {"version", s.peer_identity->version}, {"sha256", s.peer_identity->sha256}};
+  }
+  if (!item.expectation_reason.empty()) entry["expectation_reason"] = item.expectation_reason;
   json by_phase = json::object();
   for (std::uint8_t p = 0; p < 4; ++p) by_phase[std::string(runner::phase_name(p))] = fault_counts(r.faults_by_phase[p]);
   entry["faults_by_phase"] = by_phase;
@@ -107,26 +125,35 @@ json result_entry(const work_item& item, const work_outcome& outcome) {
 }
 
 json results_document(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
-                      const run_context& context) {
+                      const run_context& context, const explore_summary* explore) {
   json results = json::array();
   json verdicts = json::object();
   bool deterministic = true;
   for (std::size_t i = 0; i < items.size(); ++i) {
     results.push_back(result_entry(items[i], outcomes[i]));
+    if (explore != nullptr) results.back()["explore"] = true;
     const std::string v(scenario::to_string(outcomes[i].result.verdict));
     verdicts[v] = verdicts.value(v, 0) + 1;
     deterministic = deterministic && outcomes[i].deterministic;
   }
-  return json{{"format", "stutter-results"},
-              {"version", 1},
-              {"tool", {{"name", "stutter"}, {"version", STUTTER_VERSION}, {"commit", STUTTER_COMMIT}}},
-              {"run",
-               {{"command", context.command},
-                {"shard", context.shard},
-                {"seeds", context.seeds},
-                {"duration_ms", context.duration_ms}}},
-              {"summary", {{"runs", items.size()}, {"verdicts", verdicts}, {"determinism", deterministic ? "ok" : "mismatch"}}},
-              {"results", std::move(results)}};
+  json summary{{"runs", items.size()}, {"verdicts", verdicts}};
+  if (explore != nullptr) {
+    summary = {{"runs", explore->runs()}, {"verdicts", explore->verdicts()}};
+    deterministic = deterministic && explore->deterministic();
+  }
+  summary["determinism"] = deterministic ? "ok" : "mismatch";
+  json doc{{"format", "stutter-results"},
+           {"version", 1},
+           {"tool", {{"name", "stutter"}, {"version", STUTTER_VERSION}, {"commit", STUTTER_COMMIT}}},
+           {"run",
+            {{"command", context.command},
+             {"shard", context.shard},
+             {"seeds", context.seeds},
+             {"duration_ms", context.duration_ms}}},
+           {"summary", std::move(summary)}};
+  if (explore != nullptr) doc["explore"] = explore->to_json();
+  doc["results"] = std::move(results);
+  return doc;
 }
 
 }  // namespace stutter::cli

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "explore_summary.hpp"
 #include "work.hpp"
 
 namespace stutter::cli {
@@ -18,8 +19,11 @@ struct run_context {
   std::uint64_t duration_ms = 0;
 };
 
+// With `explore`, the items are the notable part of an explore job: the document gets its
+// "explore" totals, every result is marked "explore": true, and the summary counts every
+// run the job made.
 nlohmann::json results_document(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
-                                const run_context& context);
+                                const run_context& context, const explore_summary* explore = nullptr);
 
 // One result object (exposed for `stutter replay --json`).
 nlohmann::json result_entry(const work_item& item, const work_outcome& outcome);

@@ -32,14 +32,21 @@ std::vector<std::string> known_then(const std::array<std::string_view, N>& known
   return out;
 }
 
-void count_faults(const std::vector<result_row>& rows, coverage& c) {
+void count_faults(const std::vector<result_row>& rows, const std::vector<explore_totals>& explore, coverage& c) {
   std::set<std::string> extra_kinds;
-  bool used_other = false, used_none = false;
+  bool used_other = false, used_none = false, used_explore = false;
   auto add = [&](const std::string& kind, std::string_view phase, std::uint64_t n) {
     if (!listed(known_kinds, kind)) extra_kinds.insert(kind);
     c.fired[kind][std::string(phase)] += n;
   };
+  for (const auto& t : explore) {
+    for (const auto& [kind, n] : t.faults) {
+      add(kind, explore_phase, n);
+      used_explore |= n > 0;
+    }
+  }
   for (const auto& r : rows) {
+    if (r.explore) continue;
     if (r.faults_by_phase) {
       for (const auto& [phase, kinds] : *r.faults_by_phase) {
         bool known = listed(known_phases, phase);
@@ -60,6 +67,7 @@ void count_faults(const std::vector<result_row>& rows, coverage& c) {
   for (auto p : known_phases) c.phases.emplace_back(p);
   if (used_other) c.phases.emplace_back(other_phase);
   if (used_none) c.phases.emplace_back(no_phase);
+  if (used_explore) c.phases.emplace_back(explore_phase);
   for (const auto& kind : c.kinds) {
     if (c.total(kind) == 0) c.never_fired.push_back(kind);
   }
@@ -106,9 +114,9 @@ std::vector<std::string> phases_in_order(const std::map<std::string, counts>& by
   return out;
 }
 
-coverage compute_coverage(const std::vector<result_row>& rows) {
+coverage compute_coverage(const std::vector<result_row>& rows, const std::vector<explore_totals>& explore) {
   coverage c;
-  count_faults(rows, c);
+  count_faults(rows, explore, c);
   count_invariants(rows, c);
   return c;
 }

@@ -20,7 +20,7 @@ std::string footer_note(const merged_run& run) {
 
 std::string render_index(const merged_run& run, const coverage& cov) {
   std::string out;
-  out.reserve(256 + run.rows.size() * 160);
+  out.reserve(256 + run.rows.size() * 160 + run.explore.size() * 600);
   page_begin(out, "Stutter report", "");
   std::size_t notable = 0;
   for (const auto& r : run.rows) notable += r.page.empty() ? 0 : 1;
@@ -30,7 +30,7 @@ std::string render_index(const merged_run& run, const coverage& cov) {
   put(out, "<header class=\"masthead\">\n<div class=\"masthead-row\">\n<div>\n<div class=\"eyebrow\">Stutter conformance report</div>\n");
   put(out, "<h1>{} {}</h1>\n", esc(run.tool_name.empty() ? "stutter" : run.tool_name), esc(run.tool_version));
   put(out, "</div>\n");
-  if (run.rows.empty()) {
+  if (run.runs == 0) {
     put(out, "<div class=\"gate gate-none\"><span class=\"gate-label\">Gate</span> no runs</div>\n");
   } else if (gate_failures > 0) {
     put(out, "<a class=\"gate gate-fail\" href=\"?verdict=fail,hang,xpass,crash#matrix\" title=\"Show the runs that fail the gate\">"
@@ -42,14 +42,15 @@ std::string render_index(const merged_run& run, const coverage& cov) {
   std::size_t warnings = cov.never_fired.size() + cov.never_checked.size();
   put(out,
       "</div>\n<nav class=\"tabs\"><a href=\"#summary\">Summary</a><a href=\"#matrix\">Matrix</a>"
-      "<a href=\"#attention\">Failing and notable <span class=\"pill\">{}</span></a><a href=\"#coverage\">Coverage",
-      notable);
+      "<a href=\"#attention\">Failing and notable <span class=\"pill\">{}</span></a>{}<a href=\"#coverage\">Coverage",
+      notable, run.explore.empty() ? "" : "<a href=\"#explore\">Explore</a>");
   if (warnings > 0) put(out, " <span class=\"pill pill-warn\" title=\"coverage warnings\">{}</span>", warnings);
   put(out, "</a></nav>\n</header>\n<main>\n");
 
   summary_section(out, run);
   matrix_section(out, run);
   attention_section(out, run);
+  explore_section(out, run);
   coverage_section(out, cov);
   put(out, "</main>\n");
   page_end(out, footer_note(run));

@@ -1,5 +1,5 @@
 #pragma once
-// The index page: summary, results matrix, failing and notable runs, coverage.
+// The index page: summary, results matrix, failing and notable runs, explore, coverage.
 
 #include <string>
 
@@ -14,6 +14,7 @@ std::string render_index(const merged_run& run, const coverage& cov);
 void summary_section(std::string& out, const merged_run& run);
 void matrix_section(std::string& out, const merged_run& run);
 void attention_section(std::string& out, const merged_run& run);
+void explore_section(std::string& out, const merged_run& run);  // nothing when no explore ran
 void coverage_section(std::string& out, const coverage& cov);
 
 // Shared formatting.

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <set>
 
+#include "columns.hpp"
 #include "html.hpp"
 #include "index_page.hpp"
 #include "verdicts.hpp"
@@ -11,16 +12,6 @@ namespace {
 constexpr std::size_t links_per_cell = 4;
 
 using run_list = std::vector<const result_row*>;
-
-// The library under test comes first; the peers follow alphabetically.
-std::vector<std::string> implementations(const merged_run& run) {
-  std::set<std::string> seen;
-  for (const auto& r : run.rows) seen.insert(r.implementation);
-  std::vector<std::string> out;
-  if (seen.erase("stutter") != 0) out.emplace_back("stutter");
-  out.insert(out.end(), seen.begin(), seen.end());
-  return out;
-}
 
 // Distinct verdicts in display order, space-separated (for data-verdicts).
 std::string verdict_set(const run_list& runs) {
@@ -43,7 +34,8 @@ std::string tally(const run_list& runs) {
 
 void cell(std::string& out, const std::string& scenario, const std::string& impl, const run_list& runs) {
   if (runs.empty()) {
-    put(out, "<td class=\"cell none\" title=\"not run\"></td>");
+    put(out, "<td class=\"cell not-run\" title=\"{}\"><span class=\"vname\">not run</span></td>",
+        esc(fmt::format("{} × {}: not run", scenario, impl)));
     return;
   }
   const result_row* worst = runs.front();
@@ -76,11 +68,14 @@ void cell(std::string& out, const std::string& scenario, const std::string& impl
 }
 
 void filters(std::string& out, const merged_run& run, const std::vector<std::string>& categories) {
+  // The chips count the matrix's runs; explore's passing runs are only totals, not rows.
+  counts shown;
+  for (const auto& r : run.rows) ++shown[r.verdict];
   // Hidden until the script shows it: without JS the page simply shows everything.
   put(out, "<form class=\"filters\" hidden>\n<fieldset><legend>Verdict</legend>\n");
   for (auto v : all_verdicts()) {
-    auto it = run.verdicts.find(std::string(v));
-    if (it == run.verdicts.end()) continue;
+    auto it = shown.find(std::string(v));
+    if (it == shown.end()) continue;
     const std::uint64_t n = it->second;
     put(out, "<label class=\"chip v-{}\"><input type=\"checkbox\" name=\"verdict\" value=\"{}\" checked> {} <span class=\"n\">{}</span></label>\n",
         esc(v), esc(v), esc(v), n);
@@ -93,25 +88,27 @@ void filters(std::string& out, const merged_run& run, const std::vector<std::str
 }  // namespace
 
 void matrix_section(std::string& out, const merged_run& run) {
-  const auto impls = implementations(run);
+  const auto columns = matrix_columns(run.rows);
   std::vector<std::string> categories;
   for (const auto& r : run.rows) {
     if (categories.empty() || categories.back() != r.category) categories.push_back(r.category);
   }
 
   put(out, "<section id=\"matrix\" class=\"card\">\n<h2>Results matrix</h2>\n");
-  put(out, "<p class=\"hint\">Scenarios by implementation under test. A cell with several seeds shows its worst verdict; "
-           "linked cells open the run page.</p>\n");
+  put(out, "<p class=\"hint\">Scenarios by implementation under test and the end it played (&ldquo;@ server&rdquo;; "
+           "none means the ends it was made for), with the reference stack at the other end. A cell with several "
+           "seeds shows its worst verdict; linked cells open the run page.</p>\n");
   if (run.rows.empty()) {
-    put(out, "<p class=\"empty-note\">No results.</p>\n</section>\n");
+    put(out, "<p class=\"empty-note\">{}</p>\n</section>\n",
+        run.explore.empty() ? "No results." : "No results: explore found no failure (its totals are below).");
     return;
   }
   filters(out, run, categories);
   put(out, "<div class=\"table-scroll\">\n<table class=\"matrix\">\n<thead><tr><th class=\"corner\">Scenario</th>");
-  for (const auto& impl : impls) put(out, "<th scope=\"col\">{}</th>", esc(impl));
+  for (const auto& c : columns) put(out, "<th scope=\"col\" title=\"{}\">{}</th>", esc(c.title), esc(c.label));
   put(out, "</tr></thead>\n");
 
-  // Rows arrive sorted by category, scenario, implementation, seed: walk them group by group.
+  // Rows arrive sorted by category, scenario, implementation, role, seed: walk them group by group.
   std::size_t i = 0;
   while (i < run.rows.size()) {
     const std::string& category = run.rows[i].category;
@@ -119,21 +116,23 @@ void matrix_section(std::string& out, const merged_run& run) {
     std::set<std::string_view> scenarios;
     while (end < run.rows.size() && run.rows[end].category == category) scenarios.insert(run.rows[end++].scenario);
     put(out, "<tbody class=\"category\" data-category=\"{}\">\n<tr class=\"category-row\"><th colspan=\"{}\">{} <span class=\"count\">{} scenario{}</span></th></tr>\n",
-        esc(category), impls.size() + 1, esc(category), scenarios.size(), scenarios.size() == 1 ? "" : "s");
+        esc(category), columns.size() + 1, esc(category), scenarios.size(), scenarios.size() == 1 ? "" : "s");
     while (i < end) {
       const result_row& first = run.rows[i];
-      std::vector<run_list> by_impl(impls.size());
+      std::vector<run_list> by_column(columns.size());
       run_list all;
       for (; i < end && run.rows[i].scenario == first.scenario; ++i) {
-        auto col = std::find(impls.begin(), impls.end(), run.rows[i].implementation) - impls.begin();
-        by_impl[static_cast<std::size_t>(col)].push_back(&run.rows[i]);
-        all.push_back(&run.rows[i]);
+        const result_row& r = run.rows[i];
+        auto col = std::find_if(columns.begin(), columns.end(),
+                                [&](const column& c) { return c.implementation == r.implementation && c.role == r.role; });
+        by_column[static_cast<std::size_t>(col - columns.begin())].push_back(&r);
+        all.push_back(&r);
       }
       std::string title = first.description;
       if (!first.file.empty()) title += (title.empty() ? "" : "\n") + first.file;
       put(out, "<tr class=\"scenario-row\" data-verdicts=\"{}\"><th scope=\"row\" class=\"scenario\" title=\"{}\">{}</th>",
           verdict_set(all), esc(title), esc(first.scenario));
-      for (std::size_t c = 0; c < impls.size(); ++c) cell(out, first.scenario, impls[c], by_impl[c]);
+      for (std::size_t c = 0; c < columns.size(); ++c) cell(out, first.scenario, columns[c].label, by_column[c]);
       put(out, "</tr>\n");
     }
     put(out, "</tbody>\n");
@@ -164,7 +163,7 @@ void attention_section(std::string& out, const merged_run& run) {
         "<tr data-category=\"{}\" data-verdicts=\"{}\"><td><span class=\"badge v-{}\">{}</span></td>"
         "<td><a href=\"runs/{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"msg\">{}</td></tr>\n",
         esc(r->category), r->verdict, r->verdict, r->verdict, esc(r->page), esc(r->id), esc(r->scenario),
-        esc(r->implementation), r->seed, r->invariant.empty() ? std::string() : "<code>" + escape(r->invariant) + "</code>",
+        esc(implementation_label(r->implementation, r->identity, r->role)), r->seed, r->invariant.empty() ? std::string() : "<code>" + escape(r->invariant) + "</code>",
         esc(message));
   }
   put(out, "</tbody>\n</table>\n</div>\n</section>\n");

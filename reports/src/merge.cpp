@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 #include <tuple>
@@ -78,21 +79,83 @@ void take_tool(merged_run& run, const std::vector<parsed_document>& docs) {
 }
 
 void check_unique(const std::vector<result_row>& rows, const std::vector<std::string>& names) {
-  std::map<std::tuple<std::string_view, std::string_view, std::uint64_t>, const result_row*> runs;
+  using run_key = std::tuple<std::string_view, std::string_view, std::string_view, std::uint64_t>;
+  std::map<run_key, const result_row*> runs;
   std::map<std::string_view, const result_row*> ids;
   for (const auto& r : rows) {
-    auto [it, fresh] = runs.emplace(std::tuple{std::string_view(r.scenario), std::string_view(r.implementation), r.seed}, &r);
+    auto [it, fresh] = runs.emplace(run_key{r.scenario, r.implementation, r.role, r.seed}, &r);
     if (!fresh) {
       const result_row& o = *it->second;
       throw report_error(names[r.document], pointer_of(r),
-                         fmt::format("duplicate run (scenario \"{}\", implementation \"{}\", seed {}): already in {} at {}",
-                                     r.scenario, r.implementation, r.seed, names[o.document], pointer_of(o)));
+                         fmt::format("duplicate run (scenario \"{}\", implementation \"{}\", role {}, seed {}): already in {} at {}",
+                                     r.scenario, r.implementation, r.role, r.seed, names[o.document], pointer_of(o)));
     }
     auto [jt, fresh_id] = ids.emplace(r.id, &r);
     if (!fresh_id) {
       const result_row& o = *jt->second;
       throw report_error(names[r.document], pointer_of(r) + "/id",
                          fmt::format("duplicate id \"{}\": already in {} at {}", r.id, names[o.document], pointer_of(o)));
+    }
+  }
+}
+
+// One implementation name, one build: a plug-in rebuilt between shards gives results that do not compare.
+void check_identities(const std::vector<parsed_document>& docs) {
+  struct first_seen {
+    const implementation_identity* identity;
+    std::string where;
+  };
+  std::map<std::string, first_seen> seen;
+  auto check = [&](const std::string& implementation, const std::optional<implementation_identity>& identity,
+                   const std::string& doc, const std::string& pointer) {
+    if (!identity) return;
+    auto [it, fresh] = seen.try_emplace(implementation, first_seen{&*identity, doc + " at " + pointer});
+    if (!fresh && !(*it->second.identity == *identity)) {
+      throw report_error(doc, pointer + "/implementation_identity",
+                         fmt::format("{} {} (sha256 {}) differs from {} {} (sha256 {}) in {}; merge results of one build only",
+                                     identity->name, identity->version, identity->sha256, it->second.identity->name,
+                                     it->second.identity->version, it->second.identity->sha256, it->second.where));
+    }
+  };
+  for (const auto& d : docs) {
+    for (const auto& t : d.explore) check(t.implementation, t.identity, d.meta.name, "/explore/" + std::to_string(t.index));
+    for (const auto& r : d.rows) check(r.implementation, r.identity, d.meta.name, pointer_of(r));
+  }
+}
+
+using explore_key = std::tuple<std::string, std::string, std::string>;
+
+std::map<explore_key, explore_totals> sum_explore(const std::vector<parsed_document>& docs) {
+  std::map<explore_key, explore_totals> out;
+  for (const auto& d : docs) {
+    for (const auto& t : d.explore) {
+      auto [it, fresh] = out.try_emplace({t.stack, t.implementation, t.role}, t);
+      if (fresh) continue;
+      explore_totals& sum = it->second;
+      sum.runs += t.runs;
+      sum.failures += t.failures;
+      if (t.seeds) {
+        sum.seeds = sum.seeds ? std::pair{std::min(sum.seeds->first, t.seeds->first), std::max(sum.seeds->second, t.seeds->second)}
+                              : *t.seeds;
+      }
+      for (const auto& [v, n] : t.verdicts) sum.verdicts[v] += n;
+      for (const auto& [k, n] : t.faults) sum.faults[k] += n;
+      if (t.duration_ms) sum.duration_ms = sum.duration_ms.value_or(0) + *t.duration_ms;
+      if (!sum.identity) sum.identity = t.identity;
+    }
+  }
+  return out;
+}
+
+// An explore result is one of the runs its summary counts; without the summary it would go uncounted.
+void check_explore_rows(const std::vector<result_row>& rows, const std::map<explore_key, explore_totals>& explore,
+                        const std::vector<std::string>& names) {
+  for (const auto& r : rows) {
+    if (r.explore && explore.count({stack_key(r.stack), r.implementation, r.role}) == 0) {
+      throw report_error(names[r.document], pointer_of(r) + "/explore",
+                         fmt::format("an explore result, but no explore summary has stack \"{}\", implementation \"{}\" "
+                                     "and role {}",
+                                     stack_key(r.stack), r.implementation, r.role));
     }
   }
 }
@@ -117,7 +180,23 @@ void assign_pages(std::vector<result_row>& rows) {
   }
 }
 
+nlohmann::json explore_json(const explore_totals& t) {
+  nlohmann::json out = {{"stack", t.stack},       {"implementation", t.implementation}, {"role", t.role},
+                        {"runs", t.runs},         {"failures", t.failures},             {"verdicts", t.verdicts},
+                        {"faults", t.faults}};
+  if (t.identity) out["implementation_identity"] = {{"name", t.identity->name}, {"version", t.identity->version}, {"sha256", t.identity->sha256}};
+  if (t.seeds) out["seeds"] = {{"first", t.seeds->first}, {"last", t.seeds->second}};
+  if (t.duration_ms) out["duration_ms"] = *t.duration_ms;
+  if (auto rate = runs_per_second(t)) out["runs_per_second"] = *rate;
+  return out;
+}
+
 }  // namespace
+
+std::optional<double> runs_per_second(const explore_totals& t) {
+  if (!t.duration_ms || *t.duration_ms == 0) return std::nullopt;
+  return std::round(static_cast<double>(t.runs) * 10000.0 / static_cast<double>(*t.duration_ms)) / 10.0;
+}
 
 merged_run merge(std::vector<parsed_document> docs) {
   if (docs.empty()) throw report_error("", "", "no results documents to merge");
@@ -135,16 +214,30 @@ merged_run merge(std::vector<parsed_document> docs) {
   std::sort(run.seeds.begin(), run.seeds.end());
   run.determinism = combine_determinism(docs);
 
+  check_identities(docs);
+  const auto explore = sum_explore(docs);
+  for (const auto& [key, totals] : explore) run.explore.push_back(totals);
+
   std::size_t total = 0;
   for (const auto& d : docs) total += d.rows.size();
   run.rows.reserve(total);
   for (auto& d : docs) std::move(d.rows.begin(), d.rows.end(), std::back_inserter(run.rows));
   check_unique(run.rows, run.document_names);
+  check_explore_rows(run.rows, explore, run.document_names);
   std::sort(run.rows.begin(), run.rows.end(), [](const result_row& a, const result_row& b) {
-    return std::tie(a.category, a.scenario, a.implementation, a.seed) <
-           std::tie(b.category, b.scenario, b.implementation, b.seed);
+    return std::tie(a.category, a.scenario, a.implementation, a.role, a.seed) <
+           std::tie(b.category, b.scenario, b.implementation, b.role, b.seed);
   });
-  for (const auto& r : run.rows) ++run.verdicts[r.verdict];
+  for (const auto& r : run.rows) {
+    if (r.explore) continue;  // counted by its summary
+    ++run.runs;
+    ++run.verdicts[r.verdict];
+  }
+  for (const auto& t : run.explore) {
+    run.runs += t.runs;
+    for (const auto& [v, n] : t.verdicts) run.verdicts[v] += n;
+  }
+  std::erase_if(run.verdicts, [](const auto& entry) { return entry.second == 0; });
   assign_pages(run.rows);
   return run;
 }
@@ -174,9 +267,14 @@ nlohmann::json to_json(const merged_run& run, const std::vector<nlohmann::json>&
                       {"merged_from", run.document_names.size()}};
   if (run.duration_ms) r["duration_ms"] = *run.duration_ms;
   doc["run"] = std::move(r);
-  nlohmann::json summary = {{"runs", run.rows.size()}, {"verdicts", run.verdicts}};
+  nlohmann::json summary = {{"runs", run.runs}, {"verdicts", run.verdicts}};
   if (!run.determinism.empty()) summary["determinism"] = run.determinism;
   doc["summary"] = std::move(summary);
+  if (!run.explore.empty()) {
+    nlohmann::json explore = nlohmann::json::array();
+    for (const auto& t : run.explore) explore.push_back(explore_json(t));
+    doc["explore"] = std::move(explore);
+  }
   nlohmann::json results = nlohmann::json::array();
   for (const auto& row : run.rows) results.push_back(originals.at(row.document).at("results").at(row.index));
   doc["results"] = std::move(results);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "columns.hpp"
 #include "stutter_reports/report.hpp"
 #include "verdicts.hpp"
 
@@ -183,6 +184,30 @@ std::string verdict_field(const json& row, std::string_view key, const at& where
   return v;
 }
 
+std::string role_field(const json& object, const at& where) {
+  std::string role = optional_string(object, "role", where);
+  if (role.empty()) return "own";
+  if (!is_role(role)) where.fail(fmt::format("unknown role \"{}\" (own, client, server or both)", role));
+  return role;
+}
+
+std::optional<implementation_identity> identity_field(const json& object, const at& where) {
+  const json* v = member(object, "implementation_identity");
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_object()) where.fail("expected an object with name, version and sha256");
+  return implementation_identity{optional_string(*v, "name", where / "name"),
+                                 optional_string(*v, "version", where / "version"),
+                                 optional_string(*v, "sha256", where / "sha256")};
+}
+
+counts verdict_counts(const json& v, const at& where) {
+  counts out = count_map(v, where);
+  for (const auto& [verdict, n] : out) {
+    if (!is_verdict(verdict)) (where / verdict).fail(fmt::format("unknown verdict \"{}\"", verdict));
+  }
+  return out;
+}
+
 result_row parse_row(const json& row, const at& where) {
   if (!row.is_object()) where.fail("expected a result object");
   result_row r;
@@ -203,6 +228,13 @@ result_row parse_row(const json& row, const at& where) {
   r.rule = optional_string(row, "rule", where / "rule");
   r.implementation = optional_string(row, "implementation", where / "implementation");
   if (r.implementation.empty()) r.implementation = "stutter";
+  r.role = role_field(row, where / "role");
+  r.identity = identity_field(row, where / "implementation_identity");
+  r.expectation_reason = optional_string(row, "expectation_reason", where / "expectation_reason");
+  if (const json* e = member(row, "explore"); e != nullptr && !e->is_null()) {
+    if (!e->is_boolean()) (where / "explore").fail("expected true or false");
+    r.explore = e->get<bool>();
+  }
   r.expected_verdict = verdict_field(row, "expected_verdict", where / "expected_verdict", false);
   r.invariant = optional_string(row, "invariant", where / "invariant");
   r.message = optional_string(row, "message", where / "message");
@@ -216,6 +248,52 @@ result_row parse_row(const json& row, const at& where) {
   parse_timeline(row, r, where);
   parse_wire(row, r, where);
   return r;
+}
+
+explore_totals parse_explore_entry(const json& e, const at& where) {
+  if (!e.is_object()) where.fail("expected an explore summary object");
+  explore_totals t;
+  t.stack = required_string(e, "stack", where / "stack", false);
+  t.implementation = optional_string(e, "implementation", where / "implementation");
+  if (t.implementation.empty()) t.implementation = "stutter";
+  t.role = role_field(e, where / "role");
+  t.identity = identity_field(e, where / "implementation_identity");
+  const json* runs = member(e, "runs");
+  if (runs == nullptr) (where / "runs").fail("required field is missing");
+  t.runs = as_count(*runs, where / "runs");
+  if (const json* seeds = member(e, "seeds"); seeds != nullptr && !seeds->is_null()) {
+    at w = where / "seeds";
+    if (!seeds->is_object()) w.fail("expected an object with first and last");
+    auto first = optional_count(*seeds, "first", w / "first");
+    auto last = optional_count(*seeds, "last", w / "last");
+    if (!first) (w / "first").fail("required field is missing");
+    if (!last) (w / "last").fail("required field is missing");
+    if (*first > *last) w.fail(fmt::format("first seed {} is after last seed {}", *first, *last));
+    t.seeds = std::pair{*first, *last};
+  }
+  const json* verdicts = member(e, "verdicts");
+  if (verdicts == nullptr) (where / "verdicts").fail("required field is missing");
+  t.verdicts = verdict_counts(*verdicts, where / "verdicts");
+  std::uint64_t sum = 0, failing = 0;
+  for (const auto& [v, n] : t.verdicts) {
+    sum += n;
+    failing += fails_gate(v) ? n : 0;
+  }
+  if (sum != t.runs) (where / "verdicts").fail(fmt::format("verdicts add up to {} runs, \"runs\" says {}", sum, t.runs));
+  t.failures = optional_count(e, "failures", where / "failures").value_or(failing);
+  if (t.failures > t.runs) (where / "failures").fail(fmt::format("{} failures in {} runs", t.failures, t.runs));
+  if (const json* f = member(e, "faults"); f != nullptr && !f->is_null()) t.faults = count_map(*f, where / "faults");
+  t.duration_ms = optional_count(e, "duration_ms", where / "duration_ms");
+  return t;
+}
+
+std::vector<explore_totals> parse_explore(const json& doc, const at& where) {
+  const json* v = member(doc, "explore");
+  if (v == nullptr || v->is_null()) return {};
+  if (!v->is_array()) where.fail("expected an array of explore summaries");
+  std::vector<explore_totals> out;
+  for (std::size_t i = 0; i < v->size(); ++i) out.push_back(parse_explore_entry((*v)[i], where / i));
+  return out;
 }
 
 void parse_meta(const json& doc, document_meta& m, const at& where) {
@@ -258,6 +336,12 @@ parsed_document parse_document(const json& document, const std::string& name, st
   parsed_document out;
   out.meta.name = name;
   parse_meta(document, out.meta, root);
+
+  out.explore = parse_explore(document, root / "explore");
+  for (std::size_t i = 0; i < out.explore.size(); ++i) {
+    out.explore[i].document = ordinal;
+    out.explore[i].index = i;
+  }
 
   const json* results = member(document, "results");
   if (results == nullptr) (root / "results").fail("required field is missing");

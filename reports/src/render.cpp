@@ -33,7 +33,7 @@ void remove_stale_pages(const fs::path& runs_dir, const std::set<std::string>& w
 report_stats render_report(const std::vector<nlohmann::json>& documents, const fs::path& out_dir,
                            const report_options& options) {
   const detail::merged_run run = detail::parse_and_merge(documents, options.document_names);
-  const detail::coverage cov = detail::compute_coverage(run.rows);
+  const detail::coverage cov = detail::compute_coverage(run.rows, run.explore);
 
   fs::create_directories(out_dir / "runs");
   fs::create_directories(out_dir / "assets");
@@ -41,7 +41,7 @@ report_stats render_report(const std::vector<nlohmann::json>& documents, const f
   write_file(out_dir / "assets" / "report.js", detail::report_js());
 
   report_stats stats;
-  stats.runs = run.rows.size();
+  stats.runs = run.runs;
   std::set<std::string> written;
   for (const auto& row : run.rows) {
     if (row.page.empty()) continue;

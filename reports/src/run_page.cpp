@@ -1,5 +1,6 @@
 #include "run_page.hpp"
 
+#include "columns.hpp"
 #include "coverage.hpp"
 #include "hexdump.hpp"
 #include "html.hpp"
@@ -27,7 +28,7 @@ std::string joined(const std::vector<std::string>& list, std::string_view sep) {
 void header(std::string& out, const result_row& r) {
   put(out, "<header class=\"masthead\">\n<div class=\"masthead-row\">\n<div>\n<a class=\"back\" href=\"../index.html\">← All results</a>\n"
            "<div class=\"eyebrow\">{} · {}</div>\n<h1>{}</h1>\n</div>\n<span class=\"badge badge-lg v-{}\">{}</span>\n</div>\n</header>\n<main>\n",
-      esc(r.category), esc(r.implementation), esc(r.id), r.verdict, r.verdict);
+      esc(r.category), esc(implementation_label(r.implementation, r.identity, r.role)), esc(r.id), r.verdict, r.verdict);
 }
 
 void outcome(std::string& out, const result_row& r) {
@@ -38,6 +39,7 @@ void outcome(std::string& out, const result_row& r) {
       r.expected_verdict.empty() ? std::string("<span class=\"absent\">not stated</span>")
                                  : fmt::format("<span class=\"badge v-{}\">{}</span>", r.expected_verdict, r.expected_verdict));
   put(out, "<div><dt>Observed verdict</dt><dd><span class=\"badge v-{}\">{}</span></dd></div>\n", r.verdict, r.verdict);
+  if (!r.expectation_reason.empty()) fact(out, "Why this is expected", r.expectation_reason, "expectation-reason");
   fact(out, "Violated invariant", r.invariant, "mono invariant");
   fact(out, "Rule", r.rule);
   put(out, "</dl>\n");
@@ -62,6 +64,12 @@ void scenario_facts(std::string& out, const result_row& r) {
   fact(out, "Category", r.category);
   fact(out, "File", r.file, "mono");
   fact(out, "Implementation", r.implementation);
+  fact(out, "Role", r.role == "own" ? "own (the ends it was made for)" : r.role == "both" ? "both ends" : r.role + " end");
+  if (r.identity) {
+    fact(out, "Build", r.identity->name + " " + r.identity->version);
+    fact(out, "Build sha256", r.identity->sha256, "mono");
+  }
+  if (r.explore) fact(out, "Found by", "stutter explore");
   fact(out, "Stack", joined(r.stack, " › "));
   fact(out, "Seed", std::to_string(r.seed), "mono");
   fact(out, "Trace hash", r.trace_hash, "mono");

@@ -34,7 +34,10 @@ void summary_section(std::string& out, const merged_run& run) {
         v, n == 0 ? " zero" : "", v, n, v);
   }
   put(out, "</ul>\n<dl class=\"facts\">\n");
-  put(out, "<div><dt>Runs</dt><dd class=\"runs-total\">{}</dd></div>\n", run.rows.size());
+  put(out, "<div><dt>Runs</dt><dd class=\"runs-total\">{}</dd></div>\n", run.runs);
+  std::uint64_t explored = 0;
+  for (const auto& t : run.explore) explored += t.runs;
+  if (explored > 0) put(out, "<div><dt>Of which explore</dt><dd class=\"runs-explore\">{}</dd></div>\n", explored);
   std::string_view det = run.determinism.empty() ? std::string_view("not checked") : run.determinism;
   put(out, "<div><dt>Determinism</dt><dd><span class=\"det {}\">{}</span></dd></div>\n",
       run.determinism == "ok" ? "det-ok" : (run.determinism.empty() ? "det-none" : "det-bad"), esc(det));

@@ -11,7 +11,7 @@ std::span<const std::string_view> all_verdicts();
 bool is_verdict(std::string_view v);
 // Lower is worse; a matrix cell holding several runs shows its worst verdict.
 int severity(std::string_view v);
-// fail, hang and xpass make the conformance gate fail.
+// fail, hang, xpass and crash make the conformance gate fail.
 bool fails_gate(std::string_view v);
 
 }  // namespace stutter::reports::detail

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the showcase report and checks it in a real headless Chromium: the DOM after scripts
-# ran (matrix cells, verdict counts, no injected script element, filters live), the failing run's
+# ran (matrix cells and columns, verdict counts, explore totals, no injected script element,
+# filters live), the failing run's
 # page (replay command, timeline), and screenshots kept beside the DOM dumps as artifacts.
 # Usage: browser_check.sh RENDER_SHOWCASE_PROGRAM OUT_DIR
 set -euo pipefail
@@ -53,14 +54,23 @@ failing="file://$(realpath "$report")/$failing_page"
 browse --dump-dom "$index" >"$out/index.dom.html"
 dom="$out/index.dom.html"
 check "the report's script ran" "$dom" '<html lang="en" data-js="ready">' 1
-check "every matrix cell is present" "$dom" '<td class="cell ' 42
-for v in pass fail hang xpass non_strict unimplemented informational xfail; do
+# 15 scenarios by 5 columns (implementation and role), every cell present.
+check "every matrix cell is present" "$dom" '<td class="cell ' 75
+check "missing runs are explicit not-run cells" "$dom" '<td class="cell not-run" title="[^"]*: not run"><span class="vname">not run</span></td>' 51
+check "the plug-in's column is named by its identity and role" "$dom" '<th scope="col" title="plugin:[^"]*">cframe @ server</th>' 1
+check "the plug-in's missing scenario is marked" "$dom" 'title="ws-fragmented-text × cframe @ server: not run"' 1
+for v in pass fail hang xpass non_strict unimplemented informational xfail crash; do
   check "a matrix cell has verdict class v-$v" "$dom" "<td class=\"cell v-$v\""
 done
-check "runs counted" "$dom" '<dd class="runs-total">28</dd>' 1
-check "pass count" "$dom" 'data-verdict="pass"><span class="n">20</span>' 1
-check "fail count" "$dom" 'data-verdict="fail"><span class="n">2</span>' 1
+# 31 results and 9,000 explore runs (the kept explore failure is one of them).
+check "runs counted, explore included" "$dom" '<dd class="runs-total">9031</dd>' 1
+check "pass count" "$dom" 'data-verdict="pass"><span class="n">9021</span>' 1
+check "fail count" "$dom" 'data-verdict="fail"><span class="n">3</span>' 1
 check "hang count" "$dom" 'data-verdict="hang"><span class="n">1</span>' 1
+check "crash count" "$dom" 'data-verdict="crash"><span class="n">1</span>' 1
+check "explore totals, one row per stack and implementation" "$dom" '<tr class="explore-row" data-stack="line,length">' 2
+check "the explore failure links to its run page" "$dom" \
+  '<td class="num failures">1<span class="seeds"><a class="v-fail" href="runs/explore-line_length-7[^"]*\.html"' 1
 check "the failing cell links to its page" "$dom" "<a class=\"vname\" href=\"$failing_page\">fail</a>" 1
 check "filters were revealed" "$dom" '<form class="filters">' 1
 check "only the report's own script element" "$dom" '<script' 1
@@ -72,7 +82,7 @@ check "no warning for a fault that fired" "$dom" 'data-fault="eagain_read"' 0
 # Filters preset from the query string: websocket failures only.
 browse --dump-dom "$index?verdict=fail&category=websocket" >"$out/index-filtered.dom.html"
 filtered="$out/index-filtered.dom.html"
-check "other categories hidden by the filter" "$filtered" '<tbody class="category" data-category="[a-z]+" hidden="">' 3
+check "other categories hidden by the filter" "$filtered" '<tbody class="category" data-category="[a-z]+" hidden="">' 4
 check "the websocket category stays" "$filtered" '<tbody class="category" data-category="websocket">' 1
 check "scenarios without a failure hidden" "$filtered" '<tr class="scenario-row" data-verdicts="[a-z_ ]+" hidden="">' 12
 check "one failing run left in the runs table" "$filtered" '<tr data-category="[^"]*" data-verdicts="[a-z_]+">' 1

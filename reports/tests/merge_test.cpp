@@ -60,6 +60,22 @@ BOOST_AUTO_TEST_CASE(results_sorted_and_summary_recomputed) {
   BOOST_TEST(merged["results"][0] == all_rows()[4]);  // results are copied unchanged
 }
 
+BOOST_AUTO_TEST_CASE(roles_sort_within_an_implementation_and_new_fields_are_kept) {
+  json server = t::make_result("a-scn", "cframe", 0, "crash");
+  server["id"] = "a-scn.cframe.server-0";
+  server["role"] = "server";
+  server["implementation_identity"] = t::plugin_identity();
+  server["expectation_reason"] = "known to crash on a close during a fragmented message";
+  json client = t::make_result("a-scn", "cframe", 0);
+  client["id"] = "a-scn.cframe.client-0";
+  client["role"] = "client";
+  json merged = sr::merge_results({t::make_document({server}, "1/2"), t::make_document({client}, "2/2")});
+  BOOST_TEST_REQUIRE(merged["results"].size() == 2u);
+  BOOST_TEST(merged["results"][0] == client);  // "client" < "server"
+  BOOST_TEST(merged["results"][1] == server);
+  BOOST_TEST(merged["summary"]["verdicts"] == json({{"crash", 1}, {"pass", 1}}));
+}
+
 BOOST_AUTO_TEST_CASE(determinism_failure_in_any_shard_shows) {
   json a = t::make_document({all_rows()[0]}, "1/2");
   json b = t::make_document({all_rows()[1]}, "2/2");

@@ -78,15 +78,20 @@ BOOST_AUTO_TEST_CASE(colliding_file_names_get_distinct_pages) {
 
 BOOST_AUTO_TEST_CASE(index_shows_summary_and_matrix) {
   auto index = render({t::showcase_document()}).at("index.html");
-  BOOST_TEST(index.find("<dd class=\"runs-total\">28</dd>") != std::string::npos);
+  BOOST_TEST(index.find("<dd class=\"runs-total\">9031</dd>") != std::string::npos);  // 31 results and 9000 explore runs
   BOOST_TEST(index.find("data-verdict=\"hang\"><span class=\"n\">1</span>") != std::string::npos);
   BOOST_TEST(index.find("<code>abc123def456</code>") != std::string::npos);
   BOOST_TEST(index.find("Gate</span> failed") != std::string::npos);
   // The failing cell links to its run page.
   BOOST_TEST(index.find("<td class=\"cell v-fail\" data-verdicts=\"fail\"") != std::string::npos);
   BOOST_TEST(index.find("href=\"runs/ws-upgrade-overread-stutter-0.html\">fail</a>") != std::string::npos);
-  // One cell per scenario and implementation: 14 scenarios x 3 implementations.
-  BOOST_TEST(t::count(index, "<td class=\"cell") == 42u);
+  // One cell per scenario and column: 15 scenarios x 5 columns, 51 of them not run.
+  BOOST_TEST(t::count(index, "<td class=\"cell") == 75u);
+  BOOST_TEST(t::count(index, "<td class=\"cell not-run\"") == 51u);
+  BOOST_TEST(index.find("<th scope=\"col\" title=\"plugin:/opt/cframe/libcframe.so, role server; cframe 1.2.0, sha256 ") !=
+             std::string::npos);
+  BOOST_TEST(index.find("title=\"ws-fragmented-text × cframe @ server: not run\"") != std::string::npos);
+  BOOST_TEST(index.find("<td class=\"cell v-crash\" data-verdicts=\"crash\"") != std::string::npos);
   BOOST_TEST(index.find("<tbody class=\"category\" data-category=\"websocket\">") != std::string::npos);
 }
 

@@ -59,6 +59,11 @@ BOOST_AUTO_TEST_CASE(wrong_types_and_values_are_named) {
   BOOST_TEST(with("/results/1/wire/2/hex", 12) == "/results/1/wire/2/hex");
   BOOST_TEST(with("/results/0/faults_by_phase/data/short_write", "two") == "/results/0/faults_by_phase/data/short_write");
   BOOST_TEST(with("/results/0/stats/faults", json::array()) == "/results/0/stats/faults");
+  BOOST_TEST(with("/results/0/role", "middle") == "/results/0/role");
+  BOOST_TEST(with("/results/0/role", 2) == "/results/0/role");
+  BOOST_TEST(with("/results/0/implementation_identity", "cframe") == "/results/0/implementation_identity");
+  BOOST_TEST(with("/results/0/implementation_identity/sha256", 7) == "/results/0/implementation_identity/sha256");
+  BOOST_TEST(with("/results/0/expectation_reason", json::array()) == "/results/0/expectation_reason");
   BOOST_TEST(with("/results", json::object()) == "/results");
   BOOST_TEST(with("/format", "junit") == "/format");
   BOOST_TEST(with("/version", 2) == "/version");

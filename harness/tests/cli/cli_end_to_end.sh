@@ -39,9 +39,9 @@ expect_exit 2 "bad seed range is a usage error" -- "$stutter" run --seeds 9..1 s
 expect_exit 2 "missing file is bad input" -- "$stutter" run "$work/nope.json"
 
 # A malformed file: exit 2, the message names the file and the JSON pointer.
-cp scenarios/malformed/unknown-peer.json.bad "$work/bad.json"
+cp scenarios/malformed/bad-peer-name.json.bad "$work/bad.json"
 expect_exit 2 "malformed scenario" -- "$stutter" run "$work/bad.json"
-expect_text "$work/err" "$work/bad.json: /peer: unknown peer" "malformed scenario message"
+expect_text "$work/err" "$work/bad.json: /peer: invalid implementation name" "malformed scenario message"
 expect_exit 2 "validate rejects it too" -- "$stutter" validate "$work/bad.json"
 
 # The Foundation corpus passes, with JSON, JUnit and a report.
@@ -79,6 +79,29 @@ else
   expect_exit 1 "replay writes a JSON Lines trace" -- "$stutter" replay "$saved" --trace "$work/trace.jsonl"
   expect_text "$work/trace.jsonl" '"layer":"socket"' "trace lines"
 fi
+
+# An explore job's results keep its failures only; its totals count every run, and the report
+# merging it with a corpus run counts both.
+expect_exit 1 "explore --keep-going writes results" -- "$stutter" explore --stack line,length \
+  --implementation mutant:drops-handover-bytes --seeds 0..40 --keep-going --out "$work/kept" --json "$work/explore.json"
+found=$(grep -o '[0-9]* failures' "$work/out" | head -1 | cut -d' ' -f1)
+kept=$(grep -c '"explore": true' "$work/explore.json")
+[[ -n "$found" && "$found" -gt 0 && "$kept" == "$found" ]] || { echo "FAIL: explore kept $kept results for $found failures"; failures=$((failures + 1)); }
+expect_text "$work/explore.json" '"implementation": "mutant:drops-handover-bytes"' "explore summary names the implementation"
+expect_text "$work/explore.json" '"stack": "line,length"' "explore summary names the stack"
+expect_text "$work/explore.json" '"last": 40' "explore summary has the seed range"
+# 41 runs: the summary's and the explore totals' run counts, and no passing sample rows.
+[[ $(grep -c '"runs": 41,' "$work/explore.json") == 2 ]] || { echo "FAIL: explore totals do not count 41 runs"; failures=$((failures + 1)); }
+if grep -q '"verdict": "pass"' "$work/explore.json"; then echo "FAIL: explore kept passing runs"; failures=$((failures + 1)); fi
+corpus_runs=$(grep -o '"runs": [0-9]*' "$work/r.json" | head -1 | cut -d' ' -f2)
+expect_exit 0 "report merges a corpus run and an explore" -- "$stutter" report "$work/r.json" "$work/explore.json" \
+  -o "$work/merged" --merged-json "$work/merged.json"
+total=$((corpus_runs + 41))
+expect_text "$work/out" "($total runs," "report counts every run"
+expect_text "$work/merged/index.html" "<dd class=\"runs-total\">$total</dd>" "report index counts every run"
+expect_text "$work/merged/index.html" '<dd class="runs-explore">41</dd>' "report index counts explore runs"
+expect_text "$work/merged/index.html" '<tr class="explore-row" data-stack="line,length">' "report has the explore table"
+expect_text "$work/merged.json" "\"runs\": $total," "merged summary counts every run"
 
 # A nondeterministic implementation is caught by the double run, with the first difference.
 sed -e 's/"name": "line-lf-clean"/"name": "nondeterministic"/' -e 's/"seed": 1,/"seed": 1,\n  "peer": "mutant:nondeterministic",/' \

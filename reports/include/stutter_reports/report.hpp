@@ -25,7 +25,7 @@ class report_error : public std::runtime_error {
 };
 
 struct report_stats {
-  std::size_t runs = 0;         // results in the merged document
+  std::size_t runs = 0;         // every run: the results, plus the runs explore summaries count
   std::size_t pages = 0;        // run pages written under runs/
   std::size_t index_bytes = 0;  // size of index.html
 };
@@ -45,8 +45,8 @@ struct report_options {
 report_stats render_report(const std::vector<nlohmann::json>& documents, const std::filesystem::path& out_dir,
                            const report_options& options = {});
 
-// The merged results document: results sorted by (category, scenario, implementation, seed),
-// summary recomputed. Throws report_error on malformed input, duplicate runs or mixed builds.
+// The merged results document: results sorted by (category, scenario, implementation, role,
+// seed), explore summaries summed, summary recomputed. Throws report_error on malformed input, duplicate runs or mixed builds.
 nlohmann::json merge_results(const std::vector<nlohmann::json>& documents, const report_options& options = {});
 
 // Reads and parses one results file; a syntax error becomes a report_error naming the file.
