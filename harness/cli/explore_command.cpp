@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "implementation_option.hpp"
+#include "isolation.hpp"
 #include "output.hpp"
 #include "runner/generate.hpp"
 #include "runner/implementations.hpp"
@@ -53,6 +54,17 @@ scenario::scenario explore_scenario(const std::vector<scenario::layer>& stack, s
 // Shrinks a failure, saves it and prints how to replay it. The saved file's path.
 std::string save_failure(const explore_options& o, const scenario::scenario& failing, const runner::run_result& r) {
   const std::string invariant = r.invariant.value_or("liveness.progress");
+  if (ended_by_isolation(r)) {
+    // A crash or a wall-clock hang in a worker: shrinking would rerun it in this process.
+    scenario::scenario as_found = failing;
+    as_found.commit = STUTTER_COMMIT;
+    as_found.expect = {};
+    const std::string path = (std::filesystem::path(o.out_dir) / (failing.name + ".json")).generic_string();
+    if (!write_file(path, scenario::save_scenario(as_found))) return {};
+    std::cout << "FAIL  " << failing.name << "  " << scenario::to_string(r.observed) << "\n    " << r.message
+              << "\n    not shrunk (it ran in a worker process)\n    replay: stutter replay " << path << "\n";
+    return path;
+  }
   auto shrunk = runner::shrink(failing, invariant);
   scenario::scenario minimal = shrunk.minimal;
   minimal.name = failing.name + "-shrunk";
@@ -119,6 +131,11 @@ int explore_command(const explore_options& o) {
   const std::size_t batch = std::max<std::size_t>(1, o.jobs) * 8;
   std::uint64_t seed = range.first;
   bool exhausted = false;
+  isolation_options isolation;
+  isolation.isolate = o.isolate.value_or(o.implementation.rfind("plugin:", 0) == 0);
+  isolation.wall_timeout = o.wall_timeout;
+  isolation.memory_limit_mib = o.memory_limit_mib;
+  executor runs(isolation);
   while (!exhausted) {
     if (o.time_budget > 0 && elapsed() >= o.time_budget) break;
     std::vector<work_item> batch_items;
@@ -132,7 +149,7 @@ int explore_command(const explore_options& o) {
       }
       ++seed;
     }
-    auto batch_outcomes = execute_all(batch_items, o.jobs);
+    auto batch_outcomes = runs.run_all(batch_items, o.jobs);
     bool stop = false;
     for (std::size_t i = 0; i < batch_items.size(); ++i) {
       summary.add(batch_items[i], batch_outcomes[i]);

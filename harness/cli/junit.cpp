@@ -45,10 +45,8 @@ std::string junit_xml(const std::vector<work_item>& items, const std::vector<wor
     xml += "  <testsuite name=\"" + escape(category) + "\" tests=\"" + std::to_string(indices.size()) +
            "\" failures=\"" + std::to_string(suite_failures) + "\">\n";
     for (auto i : indices) {
-      const auto& s = items[i].scenario;
       const auto& r = outcomes[i].result;
-      xml += "    <testcase classname=\"" + escape(category) + "\" name=\"" + escape(s.name) + " [seed " +
-             std::to_string(s.seed) + "]\"";
+      xml += "    <testcase classname=\"" + escape(category) + "\" name=\"" + escape(run_label(items[i])) + "\"";
       const std::string verdict(scenario::to_string(r.verdict));
       if (runner::is_failure(r.verdict)) {
         xml += ">\n      <failure type=\"" + verdict + "\" message=\"" + escape(r.invariant.value_or(verdict) + ": " + r.message) +

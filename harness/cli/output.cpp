@@ -35,8 +35,7 @@ void print_runs(const std::vector<work_item>& items, const std::vector<work_outc
     if (!notable && !output.verbose) continue;
     std::string verdict(scenario::to_string(r.verdict));
     for (auto& c : verdict) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    std::cout << verdict << "  " << items[i].scenario.name << " [seed " << items[i].scenario.seed << "] "
-              << sim::to_hex64(r.trace_hash);
+    std::cout << verdict << "  " << run_label(items[i]) << " " << sim::to_hex64(r.trace_hash);
     if (r.invariant) std::cout << "  " << *r.invariant;
     std::cout << "\n";
     if (notable && !r.message.empty()) std::cout << "    " << r.message << "\n";

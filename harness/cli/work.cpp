@@ -1,5 +1,7 @@
 #include "work.hpp"
 
+#include "scenario/names.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <mutex>
@@ -75,7 +77,21 @@ std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsig
 std::string replay_command(const work_item& item) {
   std::string cmd = "stutter replay " + (item.file.empty() ? std::string("<saved scenario>") : item.file);
   if (item.seed_overridden) cmd += " --seed " + std::to_string(item.scenario.seed);
+  if (item.scenario.peer_role != scenario::placement::own) {
+    cmd += " --implementation " + item.scenario.peer + "@" + std::string(scenario::to_string(item.scenario.peer_role));
+  }
   return cmd;
+}
+
+std::string run_label(const work_item& item) {
+  const auto& s = item.scenario;
+  std::string label = s.name + " [seed " + std::to_string(s.seed) + "]";
+  if (s.peer != "stutter" || s.peer_role != scenario::placement::own) {
+    label += " [" + (s.peer_identity ? s.peer_identity->name : s.peer);
+    if (s.peer_role != scenario::placement::own) label += "@" + std::string(scenario::to_string(s.peer_role));
+    label += "]";
+  }
+  return label;
 }
 
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_seed_range(const std::string& text) {

@@ -36,6 +36,9 @@ std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsig
 // The command that replays one item exactly.
 std::string replay_command(const work_item& item);
 
+// "name [seed N]", and " [implementation@end]" when it is not the reference in its own place.
+std::string run_label(const work_item& item);
+
 // Seeds: "N" is 0..N-1, "A..B" is A to B inclusive. nullopt when malformed.
 std::optional<std::pair<std::uint64_t, std::uint64_t>> parse_seed_range(const std::string& text);
 // Shard "K/N" with 1 <= K <= N.

@@ -1,0 +1,762 @@
+#include "isolation.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <new>
+#include <set>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "scenario/load.hpp"
+#include "scenario/save.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define STUTTER_ISOLATION_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define STUTTER_ISOLATION_ASAN 1
+#endif
+#endif
+
+extern char** environ;
+
+namespace stutter::cli {
+namespace {
+
+// The worker's exit status when a C++ allocation failed under its memory limit.
+constexpr int exit_out_of_memory = 86;
+constexpr int worker_fd = 3;
+constexpr std::size_t stderr_keep = 2048;
+
+// ---------------------------------------------------------------- codec
+
+class writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+  void str(std::string_view s) {
+    u64(s.size());
+    out_.append(s.data(), s.size());
+  }
+  void bytes(const std::vector<std::uint8_t>& b) {
+    u64(b.size());
+    out_.append(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class reader {
+ public:
+  explicit reader(std::string_view in) : in_(in) {}
+  std::uint8_t u8() {
+    need(1);
+    return static_cast<std::uint8_t>(in_[pos_++]);
+  }
+  std::uint32_t u32() {
+    std::uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>(u8()) << (8 * i);
+    return v;
+  }
+  std::uint64_t u64() {
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(u8()) << (8 * i);
+    return v;
+  }
+  std::string str() {
+    const std::uint64_t n = u64();
+    need(n);
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::vector<std::uint8_t> bytes() {
+    const std::string s = str();
+    return {s.begin(), s.end()};
+  }
+  std::uint64_t count() {
+    const std::uint64_t n = u64();
+    need(n);  // every element takes at least one byte
+    return n;
+  }
+
+ private:
+  void need(std::uint64_t n) const {
+    if (n > in_.size() - pos_) throw std::runtime_error("isolation: truncated record from a worker");
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+// Trace events name their layer and operation with static strings: decoded ones point into
+// this set, which lives as long as the process.
+std::string_view interned(std::string s) {
+  static std::mutex guard;
+  static std::set<std::string, std::less<>> names;
+  std::lock_guard lock(guard);
+  return *names.insert(std::move(s)).first;
+}
+
+// An error code that came from a worker: the same category name (the trace hash uses it) and
+// the same value and message (reports use it).
+class remote_category final : public std::error_category {
+ public:
+  explicit remote_category(std::string name) : name_(std::move(name)) {}
+  const char* name() const noexcept override { return name_.c_str(); }
+  std::string message(int value) const override {
+    std::lock_guard lock(guard_);
+    auto it = messages_.find(value);
+    return it == messages_.end() ? "unknown error" : it->second;
+  }
+  void learn(int value, std::string message) const {
+    std::lock_guard lock(guard_);
+    messages_.emplace(value, std::move(message));
+  }
+
+ private:
+  std::string name_;
+  mutable std::mutex guard_;
+  mutable std::map<int, std::string> messages_;
+};
+
+std::error_code remote_error(const std::string& category, int value, std::string message) {
+  static std::mutex guard;
+  static std::map<std::string, std::unique_ptr<remote_category>, std::less<>> categories;
+  const remote_category* c = nullptr;
+  {
+    std::lock_guard lock(guard);
+    auto& slot = categories[category];
+    if (!slot) slot = std::make_unique<remote_category>(category);
+    c = slot.get();
+  }
+  c->learn(value, std::move(message));
+  return {value, *c};
+}
+
+void put_event(writer& w, const sim::trace_event& e) {
+  w.u64(e.time);
+  w.u8(static_cast<std::uint8_t>(e.endpoint));
+  w.str(e.layer);
+  w.str(e.op);
+  w.u64(e.requested);
+  w.u8(static_cast<std::uint8_t>(e.result));
+  w.u64(e.moved);
+  w.u8(e.fault ? static_cast<std::uint8_t>(*e.fault) + 1 : 0);
+  w.u32(e.fault_amount);
+  w.u8(e.error ? 1 : 0);
+  if (e.error) {
+    w.str(e.error.category().name());
+    w.u32(static_cast<std::uint32_t>(e.error.value()));
+    w.str(e.error.message());
+  }
+  w.u8(e.phase);
+}
+
+sim::trace_event get_event(reader& r) {
+  sim::trace_event e;
+  e.time = r.u64();
+  e.endpoint = static_cast<sim::endpoint_id>(r.u8());
+  e.layer = interned(r.str());
+  e.op = interned(r.str());
+  e.requested = r.u64();
+  e.result = static_cast<decltype(e.result)>(r.u8());
+  e.moved = r.u64();
+  if (const auto f = r.u8(); f != 0) e.fault = static_cast<sim::fault_kind>(f - 1);
+  e.fault_amount = r.u32();
+  if (r.u8() != 0) {
+    std::string category = r.str();
+    const int value = static_cast<int>(r.u32());
+    e.error = remote_error(category, value, r.str());
+  }
+  e.phase = r.u8();
+  return e;
+}
+
+void put_optional(writer& w, const std::optional<std::string>& s) {
+  w.u8(s ? 1 : 0);
+  if (s) w.str(*s);
+}
+
+std::optional<std::string> get_optional(reader& r) {
+  if (r.u8() == 0) return std::nullopt;
+  return r.str();
+}
+
+// ---------------------------------------------------------------- records over a socket
+
+bool write_all(int fd, const char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t k = ::send(fd, data, n, MSG_NOSIGNAL);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    data += k;
+    n -= static_cast<std::size_t>(k);
+  }
+  return true;
+}
+
+bool send_record(int fd, const std::string& payload) {
+  char head[4];
+  const auto n = static_cast<std::uint32_t>(payload.size());
+  for (int i = 0; i < 4; ++i) head[i] = static_cast<char>(n >> (8 * i));
+  return write_all(fd, head, 4) && write_all(fd, payload.data(), payload.size());
+}
+
+bool read_all(int fd, char* data, std::size_t n) {
+  while (n > 0) {
+    const ssize_t k = ::read(fd, data, n);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) return false;
+    data += k;
+    n -= static_cast<std::size_t>(k);
+  }
+  return true;
+}
+
+// Blocking: the worker's side.
+std::optional<std::string> receive_record(int fd) {
+  unsigned char head[4];
+  if (!read_all(fd, reinterpret_cast<char*>(head), 4)) return std::nullopt;
+  std::uint32_t n = 0;
+  for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(head[i]) << (8 * i);
+  std::string payload(n, '\0');
+  if (!read_all(fd, payload.data(), n)) return std::nullopt;
+  return payload;
+}
+
+std::string encode_request(const work_item& item) {
+  writer w;
+  w.u8(item.seed_overridden ? 1 : 0);
+  w.str(item.file);
+  w.str(scenario::save_scenario(item.scenario));
+  return w.take();
+}
+
+std::string signal_name(int sig) {
+  switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGABRT: return "SIGABRT";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGKILL: return "SIGKILL";
+    case SIGTERM: return "SIGTERM";
+    case SIGTRAP: return "SIGTRAP";
+    case SIGSYS: return "SIGSYS";
+    case SIGPIPE: return "SIGPIPE";
+    case SIGXCPU: return "SIGXCPU";
+    case SIGXFSZ: return "SIGXFSZ";
+    default: return "signal " + std::to_string(sig);
+  }
+}
+
+// ---------------------------------------------------------------- the worker process
+
+std::uint64_t worker_memory_limit_mib = 0;
+
+[[noreturn]] void out_of_memory() {
+  char buf[160];
+  const int n = std::snprintf(buf, sizeof buf, "stutter worker: an allocation failed: memory limit %llu MiB reached\n",
+                              static_cast<unsigned long long>(worker_memory_limit_mib));
+  if (n > 0) (void)!::write(STDERR_FILENO, buf, static_cast<std::size_t>(n));
+  ::_exit(exit_out_of_memory);
+}
+
+#ifndef STUTTER_ISOLATION_ASAN
+// A segfault with the address space within a tenth (at least 64 MiB) of the limit is most
+// likely a NULL from malloc dereferenced: say so on stderr, then die of the signal.
+void near_limit_handler(int sig) {
+  char buf[64] = {};
+  const int fd = ::open("/proc/self/statm", O_RDONLY);
+  if (fd >= 0) {
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    std::uint64_t pages = 0;
+    for (ssize_t i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; ++i) pages = pages * 10 + (buf[i] - '0');
+    const std::uint64_t used = pages * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+    const std::uint64_t limit = worker_memory_limit_mib << 20;
+    const std::uint64_t margin = std::max<std::uint64_t>(64ull << 20, limit / 10);
+    if (limit > 0 && used + margin >= limit) {
+      static const char note[] = "stutter worker: address space near the memory limit at the fault\n";
+      (void)!::write(STDERR_FILENO, note, sizeof note - 1);
+    }
+  }
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+#endif
+
+}  // namespace
+
+// ---------------------------------------------------------------- codec (public)
+
+std::string encode_outcome(const work_outcome& o) {
+  const runner::run_result& r = o.result;
+  writer w;
+  w.u8(static_cast<std::uint8_t>(r.verdict));
+  w.u8(static_cast<std::uint8_t>(r.observed));
+  put_optional(w, r.invariant);
+  w.str(r.message);
+  w.u8(r.detail ? 1 : 0);
+  if (r.detail) {
+    w.str(r.detail->invariant);
+    w.str(r.detail->message);
+    w.u8(static_cast<std::uint8_t>(r.detail->endpoint));
+    w.bytes(r.detail->expected);
+    w.bytes(r.detail->delivered);
+  }
+  for (std::uint64_t v : {r.trace_hash, r.trace_events, r.steps, r.operations, r.bytes, r.virtual_time}) w.u64(v);
+  for (auto v : r.faults) w.u64(v);
+  for (const auto& phase : r.faults_by_phase)
+    for (auto v : phase) w.u64(v);
+  w.u64(r.decisions.size());
+  for (const auto& d : r.decisions) {
+    w.u8(static_cast<std::uint8_t>(d.endpoint));
+    w.u8(static_cast<std::uint8_t>(d.dir));
+    w.u64(d.op);
+    w.u8(static_cast<std::uint8_t>(d.kind));
+    w.u32(d.amount);
+  }
+  w.u64(r.events.size());
+  for (const auto& e : r.events) put_event(w, e);
+  for (const auto& wire : r.wire) w.bytes(wire);
+  w.u64(r.invariants.size());
+  for (const auto& i : r.invariants) w.str(i);
+  w.u8(r.replayable ? 1 : 0);
+  w.u8(o.deterministic ? 1 : 0);
+  w.str(o.determinism_message);
+  return w.take();
+}
+
+work_outcome decode_outcome(std::string_view bytes) {
+  reader rd(bytes);
+  work_outcome o;
+  runner::run_result& r = o.result;
+  r.verdict = static_cast<scenario::verdict>(rd.u8());
+  r.observed = static_cast<scenario::verdict>(rd.u8());
+  r.invariant = get_optional(rd);
+  r.message = rd.str();
+  if (rd.u8() != 0) {
+    runner::violation v;
+    v.invariant = rd.str();
+    v.message = rd.str();
+    v.endpoint = static_cast<scenario::endpoint_id>(rd.u8());
+    v.expected = rd.bytes();
+    v.delivered = rd.bytes();
+    r.detail = std::move(v);
+  }
+  for (std::uint64_t* v : {&r.trace_hash, &r.trace_events, &r.steps, &r.operations, &r.bytes, &r.virtual_time}) *v = rd.u64();
+  for (auto& v : r.faults) v = rd.u64();
+  for (auto& phase : r.faults_by_phase)
+    for (auto& v : phase) v = rd.u64();
+  r.decisions.resize(rd.count());
+  for (auto& d : r.decisions) {
+    d.endpoint = static_cast<sim::endpoint_id>(rd.u8());
+    d.dir = static_cast<sim::direction>(rd.u8());
+    d.op = rd.u64();
+    d.kind = static_cast<sim::fault_kind>(rd.u8());
+    d.amount = rd.u32();
+  }
+  const std::uint64_t events = rd.count();
+  r.events.reserve(events);
+  for (std::uint64_t i = 0; i < events; ++i) r.events.push_back(get_event(rd));
+  for (auto& wire : r.wire) wire = rd.bytes();
+  r.invariants.resize(rd.count());
+  for (auto& i : r.invariants) i = rd.str();
+  r.replayable = rd.u8() != 0;
+  o.deterministic = rd.u8() != 0;
+  o.determinism_message = rd.str();
+  return o;
+}
+
+int worker_main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "stutter __worker: internal subcommand (FD [MEMORY_LIMIT_MIB])\n");
+    return 2;
+  }
+  const int fd = std::atoi(argv[2]);
+  worker_memory_limit_mib = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 0;
+  // RLIMIT_AS is set by the parent between fork and exec, before anything runs here.
+  std::set_new_handler(&out_of_memory);
+#ifndef STUTTER_ISOLATION_ASAN
+  if (worker_memory_limit_mib > 0) {
+    static char alt_stack[64 * 1024];
+    stack_t ss{};
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    ::sigaltstack(&ss, nullptr);
+    struct sigaction sa {};
+    sa.sa_handler = &near_limit_handler;
+    sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+    ::sigaction(SIGSEGV, &sa, nullptr);
+    ::sigaction(SIGBUS, &sa, nullptr);
+  }
+#endif
+  while (true) {
+    auto request = receive_record(fd);
+    if (!request) return 0;  // the parent closed the socket: done
+    reader rd(*request);
+    work_item item;
+    item.seed_overridden = rd.u8() != 0;
+    item.file = rd.str();
+    const std::string json = rd.str();
+    item.scenario = scenario::parse_scenario(json, item.file.empty() ? "<work item>" : item.file);
+    const work_outcome out = execute(item);
+    if (!send_record(fd, encode_outcome(out))) return 0;
+  }
+}
+
+// ---------------------------------------------------------------- the pool
+
+struct worker_pool::worker {
+  pid_t pid = -1;
+  int sock = -1;
+  int err = -1;  // read end of the worker's stderr (and stdout)
+  std::string err_tail;
+  // Markers seen anywhere in this item's stderr (a sanitizer report can be longer than the tail).
+  std::string markers;
+
+  bool alive() const { return pid > 0; }
+
+  void keep_stderr(const char* data, std::size_t n) {
+    const std::size_t from = err_tail.size() > 64 ? err_tail.size() - 64 : 0;
+    err_tail.append(data, n);
+    const std::string_view fresh = std::string_view(err_tail).substr(from);
+    for (const char* marker : {"rss limit exhausted", "allocation-size-too-big", "out of memory",
+                               "AddressSanitizer: SEGV", "UndefinedBehaviorSanitizer: SEGV",
+                               "address space near the memory limit"}) {
+      if (fresh.find(marker) != std::string_view::npos && markers.find(marker) == std::string::npos) {
+        markers += marker;
+        markers += '\n';
+      }
+    }
+    if (err_tail.size() > stderr_keep) err_tail.erase(0, err_tail.size() - stderr_keep);
+  }
+
+  // Reads what is there without blocking; false at EOF.
+  bool drain_stderr() {
+    char buf[4096];
+    while (true) {
+      const ssize_t k = ::read(err, buf, sizeof buf);
+      if (k > 0) {
+        keep_stderr(buf, static_cast<std::size_t>(k));
+        continue;
+      }
+      if (k < 0 && errno == EINTR) continue;
+      return !(k == 0);
+    }
+  }
+
+  void close_fds() {
+    if (sock >= 0) ::close(sock);
+    if (err >= 0) ::close(err);
+    sock = err = -1;
+  }
+
+  // Waits for the process to end (killing it after `grace`), returns its wait status.
+  int reap(std::chrono::milliseconds grace) {
+    int status = 0;
+    const auto until = std::chrono::steady_clock::now() + grace;
+    while (true) {
+      const pid_t r = ::waitpid(pid, &status, WNOHANG);
+      if (r == pid || (r < 0 && errno != EINTR)) break;
+      if (std::chrono::steady_clock::now() >= until) {
+        ::kill(pid, SIGKILL);
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        break;
+      }
+      if (err >= 0) {
+        pollfd p{err, POLLIN, 0};
+        if (::poll(&p, 1, 10) > 0) drain_stderr();
+      } else {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    pid = -1;
+    return status;
+  }
+
+  void start(const isolation_options& o) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::system_error(errno, std::generic_category(), "socketpair");
+    int ep[2];
+    if (::pipe2(ep, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+    // Everything the child needs is prepared before fork: between fork and exec it calls
+    // only async-signal-safe functions (the parent has other threads).
+    const std::string fd_arg = std::to_string(worker_fd);
+    const std::string limit_arg = std::to_string(o.memory_limit_mib);
+    std::vector<std::string> env_store;
+    bool asan_set = false;
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string v = *e;
+#ifdef STUTTER_ISOLATION_ASAN
+      if (o.memory_limit_mib > 0 && v.rfind("ASAN_OPTIONS=", 0) == 0) {
+        v += ":hard_rss_limit_mb=" + limit_arg + ":allocator_may_return_null=1";
+        asan_set = true;
+      }
+#endif
+      env_store.push_back(std::move(v));
+    }
+#ifdef STUTTER_ISOLATION_ASAN
+    if (o.memory_limit_mib > 0 && !asan_set) env_store.push_back("ASAN_OPTIONS=hard_rss_limit_mb=" + limit_arg + ":allocator_may_return_null=1");
+#else
+    (void)asan_set;
+#endif
+    std::vector<char*> envp;
+    for (auto& v : env_store) envp.push_back(v.data());
+    envp.push_back(nullptr);
+    char exe[] = "/proc/self/exe";
+    char name[] = "stutter";
+    char sub[] = "__worker";
+    std::string fd_copy = fd_arg, limit_copy = limit_arg;
+    char* argv[] = {name, sub, fd_copy.data(), limit_copy.data(), nullptr};
+    rlimit as{};
+    const bool limit = o.memory_limit_mib > 0;
+#ifdef STUTTER_ISOLATION_ASAN
+    const bool set_rlimit = false;  // ASan's shadow needs terabytes of address space
+#else
+    const bool set_rlimit = limit;
+#endif
+    (void)limit;
+    as.rlim_cur = as.rlim_max = static_cast<rlim_t>(o.memory_limit_mib) << 20;
+
+    const pid_t child = ::fork();
+    if (child < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (child == 0) {
+      ::dup2(ep[1], STDOUT_FILENO);
+      ::dup2(ep[1], STDERR_FILENO);
+      if (sv[1] == worker_fd) {
+        ::fcntl(worker_fd, F_SETFD, 0);
+      } else {
+        ::dup2(sv[1], worker_fd);
+      }
+      if (set_rlimit) ::setrlimit(RLIMIT_AS, &as);
+      ::execve(exe, argv, envp.data());
+      static const char msg[] = "stutter: cannot exec /proc/self/exe for a worker\n";
+      (void)!::write(STDERR_FILENO, msg, sizeof msg - 1);
+      ::_exit(127);
+    }
+    ::close(sv[1]);
+    ::close(ep[1]);
+    ::fcntl(ep[0], F_SETFL, ::fcntl(ep[0], F_GETFL) | O_NONBLOCK);
+    pid = child;
+    sock = sv[0];
+    err = ep[0];
+    err_tail.clear();
+    markers.clear();
+  }
+
+  void stop() {
+    if (!alive()) return;
+    ::close(sock);  // the worker sees EOF and exits
+    sock = -1;
+    reap(std::chrono::milliseconds(2000));
+    close_fds();
+  }
+};
+
+namespace {
+
+std::string last_lines(const std::string& tail) {
+  std::string t = tail;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  return t;
+}
+
+std::string crash_message(int status, const std::string& tail, const std::string& err, std::uint64_t limit_mib) {
+  const bool asan_rss = err.find("rss limit exhausted") != std::string::npos ||
+                        err.find("allocation-size-too-big") != std::string::npos ||
+                        err.find("out of memory") != std::string::npos;
+  const bool near_limit = err.find("address space near the memory limit") != std::string::npos;
+  std::string m = "crash: ";
+  if (WIFSIGNALED(status)) {
+    m += "worker killed by " + signal_name(WTERMSIG(status));
+    if (near_limit) m += " (memory limit " + std::to_string(limit_mib) + " MiB reached?)";
+  } else if (WIFEXITED(status) && WEXITSTATUS(status) == exit_out_of_memory) {
+    m += "memory limit " + std::to_string(limit_mib) + " MiB reached (an allocation failed)";
+  } else if (WIFEXITED(status)) {
+    m += "worker exited with status " + std::to_string(WEXITSTATUS(status));
+    if (err.find("AddressSanitizer: SEGV") != std::string::npos ||
+        err.find("UndefinedBehaviorSanitizer: SEGV") != std::string::npos) {
+      m += " (SIGSEGV, reported by the sanitizer)";
+    }
+    if (asan_rss) m += " (memory limit " + std::to_string(limit_mib) + " MiB reached)";
+  } else {
+    m += "worker ended (wait status " + std::to_string(status) + ")";
+  }
+  if (!tail.empty()) m += "\nworker stderr (last lines):\n" + last_lines(tail);
+  return m;
+}
+
+work_outcome isolation_outcome(const work_item& item, scenario::verdict observed, std::optional<std::string> invariant,
+                               std::string message) {
+  work_outcome out;
+  runner::run_result& r = out.result;
+  r.observed = observed;
+  r.invariant = std::move(invariant);
+  r.message = std::move(message);
+  runner::apply_expectation(item.scenario.expect, r);
+  return out;
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
+}  // namespace
+
+worker_pool::worker_pool(unsigned slots, isolation_options options) : options_(options) {
+  for (unsigned i = 0; i < std::max(1u, slots); ++i) workers_.push_back(std::make_unique<worker>());
+}
+
+worker_pool::~worker_pool() {
+  for (auto& w : workers_) w->stop();
+}
+
+unsigned worker_pool::slots() const { return static_cast<unsigned>(workers_.size()); }
+
+work_outcome worker_pool::run(unsigned slot, const work_item& item) {
+  worker& w = *workers_.at(slot);
+  if (!w.alive()) w.start(options_);
+  w.err_tail.clear();
+  w.markers.clear();
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                             std::chrono::duration<double>(options_.wall_timeout));
+  auto died = [&] {
+    const int status = w.reap(std::chrono::milliseconds(2000));
+    while (w.err >= 0 && w.drain_stderr()) {  // the rest of its stderr, up to EOF
+      pollfd p{w.err, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) break;
+    }
+    w.close_fds();
+    return isolation_outcome(item, scenario::verdict::crash, std::nullopt,
+                             crash_message(status, w.err_tail, w.err_tail + "\n" + w.markers, options_.memory_limit_mib));
+  };
+  if (!send_record(w.sock, encode_request(item))) return died();
+
+  std::string in;
+  std::optional<std::uint32_t> length;
+  while (true) {
+    if (length && in.size() >= 4 + *length) return decode_outcome(std::string_view(in).substr(4, *length));
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      ::kill(w.pid, SIGKILL);
+      w.reap(std::chrono::milliseconds(2000));
+      w.close_fds();
+      return isolation_outcome(item, scenario::verdict::hang, std::string("liveness.progress"),
+                               "wall clock: no answer within " + seconds_text(options_.wall_timeout) +
+                                   " s (the worker was killed)");
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+    pollfd p[2] = {{w.sock, POLLIN, 0}, {w.err, POLLIN, 0}};
+    const int ready = ::poll(p, w.err >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 1000)));
+    if (ready < 0 && errno != EINTR) return died();
+    if (ready <= 0) continue;
+    if (p[1].revents != 0 && !w.drain_stderr()) {
+      ::close(w.err);  // its stderr ended: it is about to die, or closed it
+      w.err = -1;
+    }
+    if (p[0].revents != 0) {
+      char buf[65536];
+      const ssize_t k = ::read(w.sock, buf, sizeof buf);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) return died();
+      in.append(buf, static_cast<std::size_t>(k));
+      if (!length && in.size() >= 4) {
+        std::uint32_t n = 0;
+        for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
+        length = n;
+      }
+    }
+  }
+}
+
+bool wants_isolation(const std::vector<work_item>& items) {
+  for (const auto& i : items)
+    if (i.scenario.peer.rfind("plugin:", 0) == 0) return true;
+  return false;
+}
+
+isolation_options choose_isolation(const std::vector<work_item>& items, std::optional<bool> isolate,
+                                   double wall_timeout, std::uint64_t memory_limit_mib) {
+  isolation_options o;
+  o.isolate = isolate ? *isolate : wants_isolation(items);
+  o.wall_timeout = wall_timeout;
+  o.memory_limit_mib = memory_limit_mib;
+  return o;
+}
+
+namespace {
+
+std::vector<work_outcome> run_pooled(worker_pool& pool, const std::vector<work_item>& items, unsigned jobs,
+                                     const std::function<void(std::size_t)>& progress) {
+  std::vector<work_outcome> outcomes(items.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
+  std::mutex report;
+  auto job = [&](unsigned slot) {
+    for (std::size_t i = next++; i < items.size(); i = next++) {
+      outcomes[i] = pool.run(slot, items[i]);
+      const std::size_t finished = ++done;
+      if (progress) {
+        std::lock_guard lock(report);
+        progress(finished);
+      }
+    }
+  };
+  jobs = std::max(1u, std::min<unsigned>({jobs, pool.slots(), static_cast<unsigned>(std::max<std::size_t>(1, items.size()))}));
+  std::vector<std::thread> threads;
+  for (unsigned j = 1; j < jobs; ++j) threads.emplace_back(job, j);
+  job(0);
+  for (auto& t : threads) t.join();
+  return outcomes;
+}
+
+}  // namespace
+
+std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsigned jobs,
+                                      const isolation_options& options,
+                                      const std::function<void(std::size_t)>& progress) {
+  if (!options.isolate) return execute_all(items, jobs, progress);
+  worker_pool pool(std::max(1u, jobs), options);
+  return run_pooled(pool, items, jobs, progress);
+}
+
+std::vector<work_outcome> executor::run_all(const std::vector<work_item>& items, unsigned jobs,
+                                            const std::function<void(std::size_t)>& progress) {
+  if (!options_.isolate) return execute_all(items, jobs, progress);
+  if (!pool_) pool_ = std::make_unique<worker_pool>(std::max(1u, jobs), options_);
+  return run_pooled(*pool_, items, jobs, progress);
+}
+
+bool ended_by_isolation(const runner::run_result& r) {
+  return r.observed == scenario::verdict::crash ||
+         (r.observed == scenario::verdict::hang && r.message.find("wall clock: no answer within") != std::string::npos);
+}
+
+}  // namespace stutter::cli

@@ -1,0 +1,95 @@
+#pragma once
+// Isolated execution: work items run in worker processes (the stutter binary itself,
+// started with fork + exec of /proc/self/exe and the hidden subcommand `__worker FD`), so
+// that a crash, an endless loop or runaway allocation in user code (a plug-in) becomes a
+// verdict and the run goes on.
+//
+//   crash   the worker died while running an item (signal, abort, sanitizer report,
+//           non-zero exit): verdict crash, the message names the signal or exit status and
+//           ends with the last lines the worker wrote to stderr.
+//   hang    the worker gave no answer within the wall-clock timeout: it is killed; verdict
+//           hang, invariant liveness.progress, "wall clock: no answer within N s".
+//   memory  the worker limits its address space (RLIMIT_AS) before running anything; a
+//           failed C++ allocation ends the worker with a distinctive status, a segfault with
+//           the address space near the limit says so. Under AddressSanitizer RLIMIT_AS cannot
+//           work (the shadow memory alone is terabytes of address space): the worker gets
+//           ASan's hard_rss_limit_mb instead, and ASan's "rss limit exhausted" report is
+//           recognised.
+//
+// Parent and worker talk over a socket pair in length-delimited records (u32 little-endian
+// length, then the payload): the request holds the scenario as saved JSON, its file name
+// and seed_overridden; the answer is the work_outcome in a compact binary codec that keeps
+// every field (the outcome is byte-identical to an in-process execute()).
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "work.hpp"
+
+namespace stutter::cli {
+
+struct isolation_options {
+  bool isolate = false;
+  double wall_timeout = 60;              // seconds an item may take in a worker (both runs)
+  std::uint64_t memory_limit_mib = 4096;  // the worker's address-space limit; 0: none
+};
+
+// The default: isolate when an implementation under test is a plug-in (peer "plugin:...").
+bool wants_isolation(const std::vector<work_item>& items);
+// The options a command uses: `isolate` as given (--isolate / --no-isolate), else the default.
+isolation_options choose_isolation(const std::vector<work_item>& items, std::optional<bool> isolate,
+                                   double wall_timeout, std::uint64_t memory_limit_mib);
+
+// A pool of worker processes, one per slot (job thread). Workers are reused across items and
+// restarted only after one died. Each slot is used by one thread at a time.
+class worker_pool {
+ public:
+  worker_pool(unsigned slots, isolation_options options);
+  ~worker_pool();
+  worker_pool(const worker_pool&) = delete;
+  worker_pool& operator=(const worker_pool&) = delete;
+
+  work_outcome run(unsigned slot, const work_item& item);
+  unsigned slots() const;
+
+ private:
+  struct worker;
+  isolation_options options_;
+  std::vector<std::unique_ptr<worker>> workers_;
+};
+
+// execute_all through a pool when options.isolate, else in process.
+std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsigned jobs,
+                                      const isolation_options& options,
+                                      const std::function<void(std::size_t done)>& progress = {});
+
+// For commands that call execute_all repeatedly (explore): keeps one pool across calls.
+class executor {
+ public:
+  explicit executor(isolation_options options) : options_(options) {}
+  std::vector<work_outcome> run_all(const std::vector<work_item>& items, unsigned jobs,
+                                    const std::function<void(std::size_t done)>& progress = {});
+
+ private:
+  isolation_options options_;
+  std::unique_ptr<worker_pool> pool_;
+};
+
+// Whether the result was made by the isolation (a crash, or the wall-clock watchdog) rather
+// than by a run: such a failure cannot be shrunk or replayed in process.
+bool ended_by_isolation(const runner::run_result& r);
+
+// The hidden subcommand `stutter __worker FD [MEMORY_LIMIT_MIB]`: serves requests on FD until
+// it is closed. Returns the process exit code.
+int worker_main(int argc, char** argv);
+
+// The codec (exposed for tests).
+std::string encode_outcome(const work_outcome& o);
+work_outcome decode_outcome(std::string_view bytes);
+
+}  // namespace stutter::cli

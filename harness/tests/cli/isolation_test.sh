@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Isolated execution (harness/cli/isolation.hpp): the same results as in process, and a
+# plug-in that crashes, loops or allocates without bound becomes a verdict while the run
+# goes on. Usage: isolation_test.sh STUTTER SOURCE_DIR SEGV_PLUGIN LOOP_PLUGIN ALLOC_PLUGIN
+set -u
+stutter="$1"
+src="$2"
+segv="$3"
+loop="$4"
+alloc="$5"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+failures=0
+cd "$src" || exit 2
+
+fail() {
+  echo "FAIL: $1"
+  sed 's/^/  | /' "$work/out" "$work/err" 2>/dev/null | head -30
+  failures=$((failures + 1))
+}
+run() {  # run WANT_EXIT DESCRIPTION -- command...
+  local want="$1" what="$2"
+  shift 3
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [[ "$got" != "$want" ]]; then fail "$what: exit $got, wanted $want"; else echo "ok: $what"; fi
+}
+has() {  # has FILE TEXT DESCRIPTION
+  grep -qF -- "$2" "$1" || fail "$3: no \"$2\" in $1"
+}
+count() {  # count FILE TEXT: lines holding TEXT
+  grep -cF -- "$2" "$1"
+}
+# The results document without its wall-clock durations.
+normalised() { grep -v '"duration_ms"' "$1"; }
+
+# (a) isolated and in-process runs give the same document (trace hashes, verdicts, messages).
+run 0 "line corpus isolated" -- "$stutter" run scenarios/line --isolate -j2 --json "$work/iso.json" -q
+run 0 "line corpus in process" -- "$stutter" run scenarios/line --no-isolate --json "$work/in.json" -q
+if ! diff <(normalised "$work/iso.json") <(normalised "$work/in.json") >"$work/out"; then
+  fail "isolated results differ from in-process ones"
+fi
+has "$work/iso.json" '"trace_hash"' "results carry trace hashes"
+
+# (b) a segfault on the first receive: every run that receives is a crash naming SIGSEGV, exit 1,
+# and every scenario is still reported; JUnit counts crashes as failures (e).
+run 1 "segfaulting plug-in" -- "$stutter" run scenarios/line --implementation "plugin:$segv" \
+  --json "$work/segv.json" --junit "$work/segv.xml"
+runs=$(ls scenarios/line/*.json | wc -l)
+[[ $(count "$work/out" "CRASH  ") -ge $runs ]] || fail "segv: fewer crashes than scenarios"
+has "$work/out" "SIGSEGV" "segv: message names the signal"
+has "$work/out" "runs:" "segv: the summary is printed"
+reported=$(grep -o '"verdict": *"[a-z_]*"' "$work/segv.json" | wc -l)
+[[ $reported -ge $((2 * runs)) ]] || fail "segv: $reported runs reported, wanted $((2 * runs))"
+crashes=$(grep -c 'crash:' "$work/segv.xml")
+junit_failures=$(grep -o '<testsuites[^>]*failures="[0-9]*"' "$work/segv.xml" | grep -o 'failures="[0-9]*"' | grep -o '[0-9]*')
+[[ -n "$junit_failures" && "$junit_failures" -ge $runs && $crashes -ge 1 ]] ||
+  fail "junit: crash not counted as a failure (failures=$junit_failures)"
+
+# (c) an endless loop in send: a wall-clock hang, and the other runs complete.
+run 1 "looping plug-in" -- "$stutter" run scenarios/line/lf-clean.json scenarios/line/eof-inside-line.json \
+  --implementation "plugin:$loop@client" --implementation stutter --wall-timeout 2 -j2
+has "$work/out" "wall clock: no answer within 2 s" "loop: wall-clock hang"
+has "$work/out" "liveness.progress" "loop: invariant"
+has "$work/out" "4 pass, 2 hang" "loop: the other runs complete"
+
+# (d) unbounded allocation: a crash that names the memory limit.
+run 1 "allocating plug-in" -- "$stutter" run scenarios/line/lf-clean.json --implementation "plugin:$alloc@server" \
+  --memory-limit 512
+has "$work/out" "CRASH  " "alloc: crash"
+has "$work/out" "memory limit 512 MiB reached" "alloc: names the memory limit"
+
+if [[ $failures -ne 0 ]]; then
+  echo "$failures isolation check(s) failed"
+  exit 1
+fi
+echo "all isolation checks passed"
