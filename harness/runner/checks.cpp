@@ -73,7 +73,15 @@ const endpoint_view& peer_of(const run_facts& run, const endpoint_view& e) {
 
 std::optional<violation> check_bytes_exact(const run_facts& run, const endpoint_view& sender) {
   const auto& seen = sender.seen;
-  if (seen.unexpected_error && !run.destructive_fault && !seen.unexpected_error->what.starts_with("receive")) {
+  // A send the network failed because the peer gave up first (it failed or saw the wrong
+  // thing, then dropped the connection) says nothing about this sender's bytes: the peer's
+  // own checks report the cause.
+  const auto& peer = peer_of(run, sender).seen;
+  const bool peer_gave_up = peer.unexpected_error.has_value() || peer.mismatch.has_value();
+  const bool caused_by_peer =
+      seen.unexpected_error && peer_gave_up && is_network_error(error_name(seen.unexpected_error->error));
+  if (seen.unexpected_error && !run.destructive_fault && !seen.unexpected_error->what.starts_with("receive") &&
+      !caused_by_peer) {
     return violation{"bytes.exact",
                      who(sender) + " step " + std::to_string(seen.unexpected_error->step) + ": " +
                          seen.unexpected_error->what + ": " + seen.unexpected_error->error.message(),
