@@ -89,6 +89,20 @@ io_result buffered_reader::fill(std::size_t want, bool exact) {
   return io_result::done(end_ - begin_);
 }
 
+namespace {
+
+// Whether the separator may begin at some offset <= max_len of `held`: the bytes from there
+// to the end are a proper prefix of it (a whole separator would have been found).
+bool separator_may_start(const_bytes held, std::size_t max_len, const_bytes separator) {
+  const std::size_t first = held.size() >= separator.size() ? held.size() - separator.size() + 1 : 0;
+  for (std::size_t p = first; p <= max_len && p < held.size(); ++p) {
+    if (std::equal(held.begin() + static_cast<std::ptrdiff_t>(p), held.end(), separator.begin())) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 io_result buffered_reader::read_until(const_bytes separator, std::size_t max_len) {
   for (;;) {
     const_bytes held = buffered();
@@ -103,9 +117,11 @@ io_result buffered_reader::read_until(const_bytes separator, std::size_t max_len
       return io_result::done(len);
     }
     scanned_ = held.size();
-    // Without a separator in sight, more than max_len payload bytes (the separator's
-    // first bytes may still be arriving) can never become a valid line.
-    if (held.size() > max_len + separator.size() - 1) return io_result::failed(errc::line_too_long);
+    // Without a separator in sight, the line is too long as soon as no separator could
+    // still start within max_len bytes: reported at that byte, not when more arrive.
+    if (held.size() > max_len && !separator_may_start(held, max_len, separator)) {
+      return io_result::failed(errc::line_too_long);
+    }
     std::size_t ask = options_.strict ? 1 : options_.block;
     ask = std::min(ask, options_.capacity > held.size() ? options_.capacity - held.size() : 0);
     if (ask == 0) return io_result::failed(errc::buffer_full);

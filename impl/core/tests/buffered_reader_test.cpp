@@ -59,6 +59,30 @@ BOOST_AUTO_TEST_CASE(line_limit_and_capacity_have_their_own_errors) {
   BOOST_TEST((small.fill(5).ec == errc::buffer_full));
 }
 
+// A line over the limit is reported at the first byte that makes it certain: with "\r\n"
+// and max 4, the fifth payload byte when it cannot start the separator, never later.
+BOOST_AUTO_TEST_CASE(line_too_long_is_reported_at_the_byte_that_makes_it_certain) {
+  struct case_t {
+    const char* arrived;
+    bool certain;
+  };
+  for (const case_t c : {case_t{"abcde", true}, case_t{"abcd\r", false}, case_t{"abcde\r", true},
+                         case_t{"abc\r", false}, case_t{"abcd", false}, case_t{"abcd\rx", true}}) {
+    BOOST_TEST_CONTEXT(c.arrived) {
+      auto [a, b] = memory_pair();
+      const std::vector<byte> data = bytes_of(c.arrived);
+      BOOST_TEST(a->write_some(const_bytes(data)).n == data.size());
+      buffered_reader in(*b, {.capacity = 64, .block = 64});
+      const io_result r = in.read_until(bytes_of("\r\n"), 4);
+      if (c.certain) {
+        BOOST_TEST((r.ec == errc::line_too_long));
+      } else {
+        BOOST_TEST((r.st == status::would_block));
+      }
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(eof_is_reported_with_partial_data_kept) {
   memory_source src(bytes_of("ab"));
   buffered_reader in(src, {});
