@@ -255,7 +255,22 @@ class loader {
       }
     });
     require(r_, seen, keys, {0});
+    check_settings_fit(e);
     return e;
+  }
+
+  // Settings that cannot work together are rejected here, not at run time: a line of
+  // max_line payload bytes and its separator must fit the reader's buffer.
+  void check_settings_fit(const endpoint& e) {
+    const settings& c = e.config;
+    const bool has_line = std::find(e.stack.begin(), e.stack.end(), layer::line) != e.stack.end();
+    const std::uint64_t longest = std::uint64_t{c.max_line} + c.separator.size();
+    if (has_line && longest > c.buffer_capacity) {
+      r_.fail_at(r_.pointer() + "/settings/max_line",
+                 "a line of max_line " + std::to_string(c.max_line) + " payload bytes and its " +
+                     std::to_string(c.separator.size()) + "-byte separator cannot fit the " +
+                     std::to_string(c.buffer_capacity) + "-byte buffer_capacity; raise buffer_capacity or lower max_line");
+    }
   }
 
   std::vector<layer> read_stack() {
