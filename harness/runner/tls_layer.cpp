@@ -152,7 +152,14 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
     const auto before = waits();
     if (io_result h = open(); !h.ok()) return judge("read_some", for_read(h), false, before);
     issue_ready();
-    return judge("read_some", engine_->stream().read_some(buf), false, before);
+    io_result r = engine_->stream().read_some(buf);
+    // The handshake may have finished inside this read: a request queued for it goes out now
+    // (a read that waits would otherwise strand it until some later call).
+    if (r.waiting() && issue_ready() > 0) {
+      if (io_result h = engine_->handshake(); !h.ok()) return judge("read_some", h, false, before);
+      r = engine_->stream().read_some(buf);
+    }
+    return judge("read_some", r, false, before);
   }
 
   // retry.same_buffer: after a waiting result the layer above retries with the same bytes.
@@ -300,32 +307,39 @@ class tls_layer final : public byte_stream, public renegotiation_control, public
 
   // Issues queued requests, in order, as long as the engine accepts them and their delay has
   // passed.
-  void issue_ready() {
-    if (closing_) return;
+  // The number issued.
+  std::size_t issue_ready() {
+    std::size_t issued = 0;
+    if (closing_) return issued;
     for (auto& q : requests_) {
       if (q.issued || q.refused) continue;
-      if (q.delay_left > 0) return;
+      if (q.delay_left > 0) return issued;
       const tls::tls_counters c = engine_->counters();
       const std::error_code ec = engine_->request(q.kind, q.update_requested);
-      if (ec == tls::tls_errc::not_established || ec == tls::tls_errc::operation_in_progress) return;
+      if (ec == tls::tls_errc::not_established || ec == tls::tls_errc::operation_in_progress) return issued;
       if (ec) {
         q.refused = ec;
         continue;
       }
+      ++issued;
       q.issued = true;
       q.renegotiations_before = c.renegotiations;
       q.key_updates_sent_before = c.key_updates_sent;
       q.key_updates_received_before = c.key_updates_received;
     }
+    return issued;
   }
 
   // Before a write or a close: queued requests go out first, driving the handshake (or the
   // renegotiation under way) to its end as far as needed. ok(0) when done, or the
   // handshake's waiting result or error.
+  // No cap on how many: two rounds in a row that issue nothing (the engine refuses with the
+  // handshake done) end the loop, so it always terminates.
   io_result settle() {
-    for (int round = 0; round < 8; ++round) {
-      issue_ready();
-      if (!has_queued()) break;
+    for (bool idle_before = false;;) {
+      const bool idle = issue_ready() == 0;
+      if (!has_queued() || (idle && idle_before)) break;
+      idle_before = idle;
       io_result h = engine_->handshake();
       if (!h.ok()) return h;
     }
