@@ -429,30 +429,150 @@ int worker_main(int argc, char** argv) {
 
 // ---------------------------------------------------------------- the pool
 
+namespace {
+
+#ifdef STUTTER_ISOLATION_ASAN
+// A sanitizer option string with `more` appended: the last setting of a flag wins, so the
+// user's other settings stay in force.
+std::string with_options(const char* variable, std::string_view more) {
+  const char* current = std::getenv(variable);
+  std::string v = std::string(variable) + "=";
+  if (current != nullptr && *current != '\0') v += std::string(current) + ":";
+  return v + std::string(more);
+}
+#endif
+
+// The worker's environment: this process's, and in sanitizer builds the sanitizer options
+// adjusted for a worker. It inherits the user's ASAN_OPTIONS and UBSAN_OPTIONS (detect_leaks,
+// abort_on_error, halt_on_error, ...: a report ends the worker, however it ends, and becomes a
+// crash naming the report), with these overrides:
+//   log_path=stderr           the report must reach the parent, which reads it from the pipe
+//   hard_rss_limit_mb=N       the memory limit (RLIMIT_AS cannot work under ASan)
+//   max_allocation_size_mb=N  a single allocation beyond the limit fails, as under RLIMIT_AS
+//   allocator_may_return_null=1  ... by returning NULL (as malloc does under RLIMIT_AS)
+std::vector<std::string> worker_environment([[maybe_unused]] const isolation_options& o) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+#ifdef STUTTER_ISOLATION_ASAN
+    const std::string_view v = *e;
+    if (v.rfind("ASAN_OPTIONS=", 0) == 0 || v.rfind("UBSAN_OPTIONS=", 0) == 0) continue;
+#endif
+    env.emplace_back(*e);
+  }
+#ifdef STUTTER_ISOLATION_ASAN
+  std::string asan = "log_path=stderr";
+  if (o.memory_limit_mib > 0) {
+    const std::string mib = std::to_string(o.memory_limit_mib);
+    asan += ":hard_rss_limit_mb=" + mib + ":max_allocation_size_mb=" + mib + ":allocator_may_return_null=1";
+  }
+  env.push_back(with_options("ASAN_OPTIONS", asan));
+  env.push_back(with_options("UBSAN_OPTIONS", "log_path=stderr"));  // UBSan's common flags come last
+#endif
+  return env;
+}
+
+// What a worker's stderr said, line by line: the last lines (a sanitizer's process memory map
+// left out) and the first report of each kind, which decide the crash message.
+struct stderr_log {
+  std::size_t keep_bytes = stderr_keep;
+  std::string tail;     // the last keep_bytes bytes of kept lines
+  std::string partial;  // a line not yet ended
+  bool in_memory_map = false;
+  std::string sanitizer;       // the first sanitizer report: "AddressSanitizer: heap-buffer-overflow"
+  std::string memory;          // a report that the memory limit was reached
+  bool sanitizer_segv = false;  // the sanitizer reported a SEGV
+  bool near_limit = false;      // the worker's SIGSEGV handler found the address space near the limit
+  bool leaks = false;           // LeakSanitizer reported leaks
+
+  void clear() {
+    const std::size_t keep = keep_bytes;
+    *this = stderr_log{};
+    keep_bytes = keep;
+  }
+
+  void add(const char* data, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      partial += data[i];
+      if (data[i] == '\n' || partial.size() >= 1024) line();
+    }
+  }
+  // At EOF: the last line even without its newline.
+  void finish() {
+    if (!partial.empty()) line();
+  }
+
+ private:
+  void line() {
+    std::string l = std::move(partial);
+    partial.clear();
+    if (l.find("Process memory map follows") != std::string::npos) {
+      in_memory_map = true;
+      keep("(the process memory map is left out)\n");
+      return;
+    }
+    if (in_memory_map) {
+      if (l.find("End of process memory map") != std::string::npos) in_memory_map = false;
+      return;
+    }
+    judge(l);
+    keep(l);
+  }
+
+  void keep(std::string_view l) {
+    tail += l;
+    if (tail.size() > keep_bytes) {
+      std::size_t cut = tail.size() - keep_bytes;
+      const std::size_t nl = tail.find('\n', cut);
+      if (nl != std::string::npos && nl + 1 < tail.size()) cut = nl + 1;  // whole lines only
+      tail.erase(0, cut);
+    }
+  }
+
+  static std::string trimmed(std::string_view s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
+    return std::string(s);
+  }
+
+  void judge(const std::string& l) {
+    // Memory: ASan's RSS limit (hard_rss_limit_mb), its allocator or mmap giving up, an
+    // allocation larger than max_allocation_size_mb with allocator_may_return_null=0.
+    if (memory.empty()) {
+      for (const char* m : {"hard rss limit exhausted", "soft rss limit exhausted", "AddressSanitizer: out of memory",
+                            "AddressSanitizer: allocator is out of memory", "AddressSanitizer: requested allocation size",
+                            "AddressSanitizer failed to allocate", "allocation-size-too-big"}) {
+        if (l.find(m) == std::string::npos) continue;
+        const auto from = l.find("AddressSanitizer");
+        memory = trimmed(from != std::string::npos ? std::string_view(l).substr(from) : std::string_view(m));
+        break;
+      }
+    }
+    if (l.find("address space near the memory limit") != std::string::npos) near_limit = true;
+    if (l.find("LeakSanitizer: detected memory leaks") != std::string::npos) leaks = true;
+    // "==123==ERROR: AddressSanitizer: heap-buffer-overflow on address ..." -> "AddressSanitizer: heap-buffer-overflow"
+    for (const char* tool : {"ERROR: AddressSanitizer: ", "ERROR: UndefinedBehaviorSanitizer: "}) {
+      const auto at = l.find(tool);
+      if (at == std::string::npos) continue;
+      std::string_view what = std::string_view(l).substr(at + 7);
+      if (what.substr(what.find(": ") + 2).rfind("SEGV", 0) == 0) sanitizer_segv = true;
+      if (const auto on = what.find(" on "); on != std::string_view::npos) what = what.substr(0, on);
+      if (sanitizer.empty()) sanitizer = trimmed(what);
+    }
+    // "file.c:12:5: runtime error: signed integer overflow: ..."
+    if (const auto at = l.find("runtime error: "); at != std::string::npos && sanitizer.empty()) {
+      sanitizer = "UndefinedBehaviorSanitizer: " + trimmed(std::string_view(l).substr(at));
+    }
+  }
+};
+
+}  // namespace
+
 struct worker_pool::worker {
   pid_t pid = -1;
   int sock = -1;
   int err = -1;  // read end of the worker's stderr (and stdout)
-  std::string err_tail;
-  // Markers seen anywhere in this item's stderr (a sanitizer report can be longer than the tail).
-  std::string markers;
+  stderr_log log;
 
   bool alive() const { return pid > 0; }
-
-  void keep_stderr(const char* data, std::size_t n) {
-    const std::size_t from = err_tail.size() > 64 ? err_tail.size() - 64 : 0;
-    err_tail.append(data, n);
-    const std::string_view fresh = std::string_view(err_tail).substr(from);
-    for (const char* marker : {"rss limit exhausted", "allocation-size-too-big", "out of memory",
-                               "AddressSanitizer: SEGV", "UndefinedBehaviorSanitizer: SEGV",
-                               "address space near the memory limit"}) {
-      if (fresh.find(marker) != std::string_view::npos && markers.find(marker) == std::string::npos) {
-        markers += marker;
-        markers += '\n';
-      }
-    }
-    if (err_tail.size() > stderr_keep) err_tail.erase(0, err_tail.size() - stderr_keep);
-  }
 
   // Reads what is there without blocking; false at EOF.
   bool drain_stderr() {
@@ -460,11 +580,20 @@ struct worker_pool::worker {
     while (true) {
       const ssize_t k = ::read(err, buf, sizeof buf);
       if (k > 0) {
-        keep_stderr(buf, static_cast<std::size_t>(k));
+        log.add(buf, static_cast<std::size_t>(k));
         continue;
       }
       if (k < 0 && errno == EINTR) continue;
+      if (k == 0) log.finish();
       return !(k == 0);
+    }
+  }
+
+  // The rest of a dead worker's stderr, up to EOF (or a quiet 200 ms: a grandchild may hold it).
+  void drain_to_eof() {
+    while (err >= 0 && drain_stderr()) {
+      pollfd p{err, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) break;
     }
   }
 
@@ -507,23 +636,7 @@ struct worker_pool::worker {
     // only async-signal-safe functions (the parent has other threads).
     const std::string fd_arg = std::to_string(worker_fd);
     const std::string limit_arg = std::to_string(o.memory_limit_mib);
-    std::vector<std::string> env_store;
-    bool asan_set = false;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string v = *e;
-#ifdef STUTTER_ISOLATION_ASAN
-      if (o.memory_limit_mib > 0 && v.rfind("ASAN_OPTIONS=", 0) == 0) {
-        v += ":hard_rss_limit_mb=" + limit_arg + ":allocator_may_return_null=1";
-        asan_set = true;
-      }
-#endif
-      env_store.push_back(std::move(v));
-    }
-#ifdef STUTTER_ISOLATION_ASAN
-    if (o.memory_limit_mib > 0 && !asan_set) env_store.push_back("ASAN_OPTIONS=hard_rss_limit_mb=" + limit_arg + ":allocator_may_return_null=1");
-#else
-    (void)asan_set;
-#endif
+    std::vector<std::string> env_store = worker_environment(o);
     std::vector<char*> envp;
     for (auto& v : env_store) envp.push_back(v.data());
     envp.push_back(nullptr);
@@ -533,13 +646,11 @@ struct worker_pool::worker {
     std::string fd_copy = fd_arg, limit_copy = limit_arg;
     char* argv[] = {name, sub, fd_copy.data(), limit_copy.data(), nullptr};
     rlimit as{};
-    const bool limit = o.memory_limit_mib > 0;
 #ifdef STUTTER_ISOLATION_ASAN
     const bool set_rlimit = false;  // ASan's shadow needs terabytes of address space
 #else
-    const bool set_rlimit = limit;
+    const bool set_rlimit = o.memory_limit_mib > 0;
 #endif
-    (void)limit;
     as.rlim_cur = as.rlim_max = static_cast<rlim_t>(o.memory_limit_mib) << 20;
 
     const pid_t child = ::fork();
@@ -564,17 +675,20 @@ struct worker_pool::worker {
     pid = child;
     sock = sv[0];
     err = ep[0];
-    err_tail.clear();
-    markers.clear();
+    log = stderr_log{};
   }
 
-  void stop() {
-    if (!alive()) return;
-    ::close(sock);  // the worker sees EOF and exits
+  // Shutting down an idle worker, in two steps so that a pool's workers end in parallel:
+  // closing the socket (the worker sees EOF and exits, running LeakSanitizer's check at exit
+  // in an ASan build), then waiting for it. A worker that fails at exit (leaks) is reported.
+  void begin_stop() {
+    if (!alive() || sock < 0) return;
+    ::close(sock);
     sock = -1;
-    reap(std::chrono::milliseconds(2000));
-    close_fds();
+    log.clear();
+    log.keep_bytes = 64 * 1024;  // a whole leak report
   }
+  void finish_stop();
 };
 
 namespace {
@@ -585,28 +699,32 @@ std::string last_lines(const std::string& tail) {
   return t;
 }
 
-std::string crash_message(int status, const std::string& tail, const std::string& err, std::uint64_t limit_mib) {
-  const bool asan_rss = err.find("rss limit exhausted") != std::string::npos ||
-                        err.find("allocation-size-too-big") != std::string::npos ||
-                        err.find("out of memory") != std::string::npos;
-  const bool near_limit = err.find("address space near the memory limit") != std::string::npos;
+// How the process ended: "worker killed by SIGSEGV", "worker exited with status 1".
+std::string ending(int status) {
+  if (WIFSIGNALED(status)) return "worker killed by " + signal_name(WTERMSIG(status));
+  if (WIFEXITED(status)) return "worker exited with status " + std::to_string(WEXITSTATUS(status));
+  return "worker ended (wait status " + std::to_string(status) + ")";
+}
+
+// The crash message: what the worker's stderr says happened (a sanitizer report decides,
+// however the worker then ended: abort_on_error makes every report a SIGABRT), else how the
+// process ended; then the last lines of its stderr.
+std::string crash_message(int status, const stderr_log& log, std::uint64_t limit_mib) {
+  const std::string limit = "memory limit " + std::to_string(limit_mib) + " MiB reached";
   std::string m = "crash: ";
-  if (WIFSIGNALED(status)) {
-    m += "worker killed by " + signal_name(WTERMSIG(status));
-    if (near_limit) m += " (memory limit " + std::to_string(limit_mib) + " MiB reached?)";
-  } else if (WIFEXITED(status) && WEXITSTATUS(status) == exit_out_of_memory) {
-    m += "memory limit " + std::to_string(limit_mib) + " MiB reached (an allocation failed)";
-  } else if (WIFEXITED(status)) {
-    m += "worker exited with status " + std::to_string(WEXITSTATUS(status));
-    if (err.find("AddressSanitizer: SEGV") != std::string::npos ||
-        err.find("UndefinedBehaviorSanitizer: SEGV") != std::string::npos) {
-      m += " (SIGSEGV, reported by the sanitizer)";
-    }
-    if (asan_rss) m += " (memory limit " + std::to_string(limit_mib) + " MiB reached)";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == exit_out_of_memory) {
+    m += limit + " (an allocation failed)";
+  } else if (!log.memory.empty()) {
+    m += limit + ": " + log.memory + " (" + ending(status) + ")";
+  } else if (log.sanitizer_segv) {
+    m += "SIGSEGV, reported by " + log.sanitizer.substr(0, log.sanitizer.find(':')) + " (" + ending(status) + ")";
+  } else if (!log.sanitizer.empty()) {
+    m += log.sanitizer + " (" + ending(status) + ")";
   } else {
-    m += "worker ended (wait status " + std::to_string(status) + ")";
+    m += ending(status);
+    if (WIFSIGNALED(status) && log.near_limit) m += " (" + limit + "?)";
   }
-  if (!tail.empty()) m += "\nworker stderr (last lines):\n" + last_lines(tail);
+  if (!log.tail.empty()) m += "\nworker stderr (last lines):\n" + last_lines(log.tail);
   return m;
 }
 
@@ -627,14 +745,44 @@ std::string seconds_text(double s) {
   return buf;
 }
 
+#ifdef STUTTER_ISOLATION_ASAN
+std::atomic<bool> worker_leaked{false};
+
+// A leak in a worker fails this process as the same leak in process would (detect_leaks).
+void fail_for_worker_leaks() {
+  if (!worker_leaked) return;
+  std::fflush(nullptr);
+  static const char note[] = "stutter: failing, because a worker process reported memory leaks (above)\n";
+  (void)!::write(STDERR_FILENO, note, sizeof note - 1);
+  std::_Exit(1);
+}
+#endif
+
 }  // namespace
+
+void worker_pool::worker::finish_stop() {
+  if (!alive()) return;
+  begin_stop();
+  const int status = reap(std::chrono::milliseconds(10000));
+  drain_to_eof();
+  close_fds();
+  if (status == 0) return;
+  std::string text = "stutter: a worker process failed at exit (" + ending(status) + ")";
+  if (!log.tail.empty()) text += "; its stderr:\n" + last_lines(log.tail);
+  text += "\n";
+  (void)!::write(STDERR_FILENO, text.data(), text.size());
+#ifdef STUTTER_ISOLATION_ASAN
+  if (log.leaks && !worker_leaked.exchange(true)) std::atexit(&fail_for_worker_leaks);
+#endif
+}
 
 worker_pool::worker_pool(unsigned slots, isolation_options options) : options_(options) {
   for (unsigned i = 0; i < std::max(1u, slots); ++i) workers_.push_back(std::make_unique<worker>());
 }
 
 worker_pool::~worker_pool() {
-  for (auto& w : workers_) w->stop();
+  for (auto& w : workers_) w->begin_stop();
+  for (auto& w : workers_) w->finish_stop();
 }
 
 unsigned worker_pool::slots() const { return static_cast<unsigned>(workers_.size()); }
@@ -642,20 +790,16 @@ unsigned worker_pool::slots() const { return static_cast<unsigned>(workers_.size
 work_outcome worker_pool::run(unsigned slot, const work_item& item) {
   worker& w = *workers_.at(slot);
   if (!w.alive()) w.start(options_);
-  w.err_tail.clear();
-  w.markers.clear();
+  w.log.clear();
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                              std::chrono::duration<double>(options_.wall_timeout));
   auto died = [&] {
     const int status = w.reap(std::chrono::milliseconds(2000));
-    while (w.err >= 0 && w.drain_stderr()) {  // the rest of its stderr, up to EOF
-      pollfd p{w.err, POLLIN, 0};
-      if (::poll(&p, 1, 200) <= 0) break;
-    }
+    w.drain_to_eof();
     w.close_fds();
     return isolation_outcome(item, scenario::verdict::crash, std::nullopt,
-                             crash_message(status, w.err_tail, w.err_tail + "\n" + w.markers, options_.memory_limit_mib));
+                             crash_message(status, w.log, options_.memory_limit_mib));
   };
   if (!send_record(w.sock, encode_request(item))) return died();
 

@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Isolated execution (harness/cli/isolation.hpp): the same results as in process, and a
 # plug-in that crashes, loops or allocates without bound becomes a verdict while the run
-# goes on. Usage: isolation_test.sh STUTTER SOURCE_DIR SEGV_PLUGIN LOOP_PLUGIN ALLOC_PLUGIN
+# goes on. Usage: isolation_test.sh STUTTER SOURCE_DIR SEGV_PLUGIN LOOP_PLUGIN ALLOC_PLUGIN LEAK_PLUGIN
 set -u
 stutter="$1"
 src="$2"
 segv="$3"
 loop="$4"
 alloc="$5"
+leak="$6"
+# An AddressSanitizer build (ci/test) limits memory with ASan's hard_rss_limit_mb and reports
+# leaks with LeakSanitizer.
+asan=0
+if ldd "$stutter" 2>/dev/null | grep -q libasan; then asan=1; fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -69,6 +74,26 @@ run 1 "allocating plug-in" -- "$stutter" run scenarios/line/lf-clean.json --impl
   --memory-limit 512
 has "$work/out" "CRASH  " "alloc: crash"
 has "$work/out" "memory limit 512 MiB reached" "alloc: names the memory limit"
+if [[ $asan -eq 1 ]]; then
+  # The limit that ended it is ASan's, not a SEGV that merely happened under it.
+  has "$work/out" "AddressSanitizer: hard rss limit exhausted" "alloc (ASan): the RSS limit ended the worker"
+  grep -qF "$(printf '\t0x')" "$work/out" && fail "alloc (ASan): the process memory map is in the message"
+fi
+
+# (e) under ASan a sanitizer report names itself, however the worker ended (abort_on_error).
+if [[ $asan -eq 1 ]]; then
+  has "$work/segv.json" "SIGSEGV, reported by AddressSanitizer" "segv (ASan): the report decides the message"
+fi
+
+# (f) a leak in a worker (LeakSanitizer at its exit) is not lost: it is forwarded to stderr and
+# fails the command, as the same leak in process would.
+if [[ $asan -eq 1 && "${ASAN_OPTIONS:-}" != *detect_leaks=0* ]]; then
+  run 1 "leaking plug-in (ASan)" -- "$stutter" run scenarios/line/lf-clean.json --implementation "plugin:$leak@server" -q
+  has "$work/err" "LeakSanitizer: detected memory leaks" "leak: the worker's report is forwarded"
+  has "$work/err" "a worker process reported memory leaks" "leak: the command fails for it"
+else
+  run 0 "leaking plug-in" -- "$stutter" run scenarios/line/lf-clean.json --implementation "plugin:$leak@server" -q
+fi
 
 if [[ $failures -ne 0 ]]; then
   echo "$failures isolation check(s) failed"
