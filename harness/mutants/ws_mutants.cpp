@@ -146,6 +146,47 @@ class code_rewriting_phase final : public runner::phase, public runner::websocke
   std::unique_ptr<runner::websocket_phase> inner_;
 };
 
+// Reports a write that starts with a server pong frame (FIN + opcode 0xA, unmasked) as taken
+// and drops it.
+class pong_dropper final : public byte_stream {
+ public:
+  explicit pong_dropper(byte_stream& lower) : lower_(lower) {}
+  io_result read_some(mutable_bytes buf) override { return lower_.read_some(buf); }
+  io_result write_some(std::span<const const_bytes> bufs) override {
+    if (bufs.empty() || bufs[0].size() < 2 || bufs[0][0] != 0x8a || (bufs[0][1] & 0x80) != 0) {
+      return lower_.write_some(bufs);
+    }
+    std::size_t total = 0;
+    for (auto b : bufs) total += b.size();
+    return io_result::done(total);
+  }
+  using byte_stream::write_some;
+  io_result shutdown_write() override { return lower_.shutdown_write(); }
+
+ private:
+  byte_stream& lower_;
+};
+
+// Our server's websocket phase over the pong dropper; still visible to the checks as ours.
+class pong_dropping_phase final : public runner::phase, public runner::websocket_phase_view {
+ public:
+  explicit pong_dropping_phase(runner::phase_context ctx) : dropper_(std::make_unique<pong_dropper>(ctx.lower)) {
+    runner::phase_context inner{ctx.kind, ctx.role, ctx.config, *dropper_, std::move(ctx.prefix), ctx.entropy};
+    inner_ = std::make_unique<runner::websocket_phase>(std::move(inner));
+  }
+  io_result send(const_bytes data, message_type type) override { return inner_->send(data, type); }
+  io_result receive(std::vector<byte>& out, message_type& type) override { return inner_->receive(out, type); }
+  io_result close(std::uint16_t code) override { return inner_->close(code); }
+  io_result ping(const_bytes data) override { return inner_->ping(data); }
+  std::vector<byte> handover() override { return inner_->handover(); }
+  runner::ws_close_facts close_facts() const override { return inner_->close_facts(); }
+  std::string_view engine() const override { return inner_->engine(); }
+
+ private:
+  std::unique_ptr<pong_dropper> dropper_;  // declared first: outlives inner_
+  std::unique_ptr<runner::websocket_phase> inner_;
+};
+
 // Forwards everything, the handshake included, except the bytes handed over.
 class overread_dropping_phase final : public runner::phase {
  public:
@@ -219,6 +260,13 @@ std::unique_ptr<runner::phase> ws_ignores_close_code::make_phase(runner::phase_c
     return std::make_unique<code_ignoring_phase>(std::move(ctx));
   }
   if (ctx.kind == layer::websocket) return std::make_unique<code_rewriting_phase>(std::move(ctx));
+  return stack_factory::make_phase(std::move(ctx));
+}
+
+std::unique_ptr<runner::phase> ws_drops_pongs::make_phase(runner::phase_context ctx) {
+  if (ctx.kind == layer::websocket && ctx.role == endpoint_id::server) {
+    return std::make_unique<pong_dropping_phase>(std::move(ctx));
+  }
   return stack_factory::make_phase(std::move(ctx));
 }
 

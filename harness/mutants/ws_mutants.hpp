@@ -51,4 +51,12 @@ class ws_misreports_network_errors final : public runner::stack_factory {
   std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
 };
 
+// Not a named implementation (tests use it directly): a server whose pongs never reach the
+// wire (a write that starts with a pong frame is reported taken and dropped), as a server
+// that loses the pong it queued while a write was blocked: caught by ws.rfc6455.pong.
+class ws_drops_pongs final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
 }  // namespace stutter::mutants

@@ -232,6 +232,53 @@ std::optional<violation> check_close_codes(const run_facts& run, const endpoint_
   return std::nullopt;
 }
 
+// ws.rfc6455.pong (RFC 6455 5.5.2, 5.5.3): an endpoint answers the last ping it processed
+// with a pong carrying the same data (earlier unanswered pings may be answered by that one
+// pong alone). A ping counts as processed once the endpoint delivered a message the peer
+// sent after it, or saw the peer's close frame, which follows every ping. Not judged when
+// the run was cut short by a fault, a hang or an error, nor under raw steps.
+std::optional<violation> check_pongs(const run_facts& run, const endpoint_view& answerer, std::size_t phase,
+                                     const models::ws_reassembly& answered) {
+  const endpoint_view& pinger = peer_of(run, answerer);
+  if (run.destructive_fault || run.hang || answerer.seen.unexpected_error || pinger.seen.unexpected_error) {
+    return std::nullopt;
+  }
+  if (has_raw_steps(answerer) || has_raw_steps(pinger)) return std::nullopt;
+  if (pinger.layers.phase_index() < phase || pinger.layers.layer_at(phase) != layer::websocket) return std::nullopt;
+  auto [begin, end] = ws_sent_range(pinger, phase);
+  const auto& wire = pinger.layers.tap().sent();
+  const auto role = pinger.id == scenario::endpoint_id::client ? models::ws_role::client : models::ws_role::server;
+  const models::ws_parse_result parsed =
+      models::parse_frames(std::span<const std::uint8_t>(wire.data() + begin, end - begin), role);
+  if (parsed.violation) return std::nullopt;  // the pinger's own frames are judged first
+  const models::ws_reassembly pings = models::reassemble_messages(parsed.frames);
+
+  std::size_t delivered = 0;
+  for (const auto& r : answerer.seen.delivered) delivered += r.phase == phase ? 1 : 0;
+  const websocket_phase_view* view = websocket_view_of(answerer.layers);
+  const bool saw_close = view != nullptr && view->close_facts().observed_code != 0;
+  const models::ws_control* owed = nullptr;
+  std::size_t index = 0;
+  for (std::size_t k = 0; k < pings.controls.size(); ++k) {
+    const auto& c = pings.controls[k];
+    if (c.kind != models::ws_control_kind::ping) continue;
+    if (delivered > c.messages_before || saw_close) {
+      owed = &c;
+      index = k;
+    }
+  }
+  if (owed == nullptr) return std::nullopt;
+  for (const auto& c : answered.controls) {
+    if (c.kind == models::ws_control_kind::pong && c.payload == owed->payload) return std::nullopt;
+  }
+  violation v{"ws.rfc6455.pong",
+              who(answerer) + " processed the " + who(pinger) + "'s ping (control frame " + std::to_string(index) +
+                  ", " + std::to_string(owed->payload.size()) + " bytes, after message " +
+                  std::to_string(owed->messages_before) + ") but sent no pong with the same data (RFC 6455 5.5.2)",
+              answerer.id, owed->payload, {}};
+  return v;
+}
+
 }  // namespace
 
 std::optional<violation> check_ws_rfc6455(const run_facts& run, const endpoint_view& sender) {
@@ -268,6 +315,7 @@ std::optional<violation> check_ws_rfc6455(const run_facts& run, const endpoint_v
     }
     const models::ws_reassembly messages = models::reassemble_messages(parsed.frames);
     if (auto v = check_messages(sender, i, messages, parsed.tail)) return v;
+    if (auto v = check_pongs(run, sender, i, messages)) return v;
     if (i == sender.layers.phase_index()) {
       if (auto v = check_close_codes(run, sender, messages)) return v;
     }

@@ -9,7 +9,9 @@
 //   .control_length, .control_fragmented, .continuation, .close_payload, .utf8,
 //   .after_close, .mask_server), plus
 //   ws.rfc6455.mask_reuse: a client frame masked with the same key as the client's previous
-//   frame (5.3: a fresh, unpredictable 32-bit key for every frame).
+//   frame (5.3: a fresh, unpredictable 32-bit key for every frame), and
+//   ws.rfc6455.pong: the last ping the endpoint processed got no pong with its data (5.5.2,
+//   5.5.3).
 // - bytes.exact: the data messages the model reassembles from those frames are exactly the
 //   messages the application sent (data and type, in order); a run cut short may end with
 //   the message that was being sent, or part of it.

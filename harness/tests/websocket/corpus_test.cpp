@@ -73,4 +73,28 @@ BOOST_AUTO_TEST_CASE(close_code_scenarios_catch_a_stack_that_sends_the_wrong_cod
   BOOST_TEST((runner::run_scenario(s, {.factory = &broken}).verdict == scenario::verdict::pass));
 }
 
+// The pong check is live on the corpus: a server whose pongs never reach the wire fails
+// every ping scenario with ws.rfc6455.pong, and still passes one without pings.
+BOOST_AUTO_TEST_CASE(ping_scenarios_catch_a_server_that_never_answers) {
+  mutants::ws_drops_pongs broken;
+  const fs::path dir = fs::path(STUTTER_SOURCE_DIR) / "scenarios" / "websocket";
+  std::size_t caught = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "2-pings")) {
+    const auto s = scenario::load_scenario_file(entry.path());
+    if (s.peer != "stutter" || s.expect.expected != scenario::verdict::pass) continue;
+    const auto r = runner::run_scenario(s, {.factory = &broken});
+    const bool client_pings = std::any_of(s.client.workload.begin(), s.client.workload.end(),
+                                          [](const scenario::step& st) { return st.kind == scenario::step_kind::ping; });
+    BOOST_TEST_CONTEXT(entry.path().filename()) {
+      if (client_pings) {
+        BOOST_TEST(r.invariant.value_or("") == "ws.rfc6455.pong", r.message);
+        ++caught;
+      }
+    }
+  }
+  BOOST_TEST(caught >= 3u);
+  const auto plain = scenario::load_scenario_file(dir / "7-close/ws-7.1-close-1000.json");
+  BOOST_TEST((runner::run_scenario(plain, {.factory = &broken}).verdict == scenario::verdict::pass));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,6 +22,15 @@ const std::vector<layer> ws_stack{layer::http_upgrade, layer::websocket};
 
 bool pipelined(const scenario::scenario& s) { return s.client.stack.front() == layer::line; }
 
+// A finding about wslay, kept as an expected failure in the corpus
+// (scenarios/websocket/2-pings/ws-2.11-wslay-client-ping-then-close.json): when a close
+// arrives with a ping, wslay answers the close and drops the pong. Only that, at wslay's end.
+bool wslay_drops_pong_before_close(const scenario::scenario& s, const runner::run_result& r) {
+  const auto wslay_end = s.peer == "wslay-client" ? scenario::endpoint_id::client : scenario::endpoint_id::server;
+  return r.verdict == scenario::verdict::fail && r.invariant == "ws.rfc6455.pong" && r.detail &&
+         r.detail->endpoint == wslay_end;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(websocket_properties)
@@ -47,7 +56,8 @@ RC_BOOST_PROP(wslay_at_either_end_keeps_every_invariant, (std::uint64_t seed, bo
   auto s = runner::generate_scenario(ws_stack, seed, {.destructive = destructive});
   s.peer = wslay_client ? "wslay-client" : "wslay";
   auto r = runner::run_scenario(s);
-  if (r.verdict != scenario::verdict::pass) RC_FAIL(testing::describe_run(s, r));
+  RC_CLASSIFY(wslay_drops_pong_before_close(s, r), "wslay dropped a pong (known)");
+  if (r.verdict != scenario::verdict::pass && !wslay_drops_pong_before_close(s, r)) RC_FAIL(testing::describe_run(s, r));
 }
 
 // determinism.trace: the same scenario twice gives the same hash, and the recorded decisions,
