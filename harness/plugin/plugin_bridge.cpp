@@ -118,10 +118,13 @@ io_result bridge::breach(std::string invariant, std::string message) {
   return io_result::failed(contract_error());
 }
 
-io_result bridge::take(const char* op, const stutter_result& r, std::size_t offered, bool byte_request, bool exact) {
+io_result bridge::take(const char* op, const stutter_result& r, std::size_t offered, bool byte_request, bool exact,
+                       bool cleanup) {
   if (broken_) return io_result::failed(contract_error());
   const std::string call = std::string(op) + " returned ";
-  if (errored_ && r.status != STUTTER_ERROR) {
+  const bool flushing = cleanup && (r.status == STUTTER_OK || r.status == STUTTER_WOULD_BLOCK ||
+                                    r.status == STUTTER_NEED_READ || r.status == STUTTER_NEED_WRITE);
+  if (errored_ && r.status != STUTTER_ERROR && !flushing) {
     return breach("contract.sticky_error", call + status_name(r.status) + " after it had failed with " + first_error_ +
                                                " (errors are sticky)");
   }

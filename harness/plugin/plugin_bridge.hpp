@@ -73,7 +73,10 @@ class bridge {
   // Vets a result for a call that moved up to `offered` units (byte_request: a non-empty
   // byte-stream request, for which ok(0) is a breach; exact: ok must move exactly
   // `offered`) and converts it. After a breach every call returns contract_error().
-  io_result take(const char* op, const stutter_result& r, std::size_t offered, bool byte_request, bool exact);
+  // cleanup: a tls layer's shutdown_write, which after an error may still wait and succeed
+  // while it flushes what the failure produced (the fatal alert).
+  io_result take(const char* op, const stutter_result& r, std::size_t offered, bool byte_request, bool exact,
+                 bool cleanup = false);
   // A breach found by the adapter itself (a malformed message, handover).
   io_result breach(std::string invariant, std::string message);
   bool broken() const { return broken_; }

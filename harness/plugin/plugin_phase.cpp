@@ -147,7 +147,7 @@ class plugin_websocket_phase final : public plugin_phase, public runner::websock
     return info;
   }
   void after_receive(const io_result& r) override {
-    if (!r.ok()) ended_ = true;
+    if (r.st == status::eof || r.st == status::error) ended_ = true;
   }
   void before_close(std::uint16_t code) override {
     if (close_called_) return;

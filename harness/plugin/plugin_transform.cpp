@@ -51,9 +51,10 @@ class plugin_tls_engine final : public runner::tls_engine, public byte_stream {
     return bridge_.take("write_some", ops_.write_some(ep_, iov_.data(), iov_.size()), total, true, false);
   }
   using byte_stream::write_some;
+  // Also the cleanup call after an error: it may wait while it flushes the fatal alert.
   io_result shutdown_write() override {
     bridge::call_scope in(bridge_);
-    return bridge_.take("shutdown_write", ops_.shutdown_write(ep_), 0, false, false);
+    return bridge_.take("shutdown_write", ops_.shutdown_write(ep_), 0, false, false, /*cleanup=*/true);
   }
 
   io_result handshake() override {
@@ -88,9 +89,12 @@ class plugin_tls_engine final : public runner::tls_engine, public byte_stream {
     c.key_updates_received = i.key_updates_received;
     return c;
   }
+  // plugin.h says "1.2" / "1.3"; the runner's TLS checks speak OpenSSL's names.
   std::string version() const override {
     const stutter_tls_info i = info();
-    return i.version != nullptr ? i.version : "";
+    if (i.version == nullptr) return "";
+    const std::string v = i.version;
+    return v == "1.2" || v == "1.3" ? "TLSv" + v : v;
   }
   bool peer_closed() const override { return info().peer_closed != 0; }
   std::error_code error() const override { return bridge_.sticky_error(); }

@@ -48,7 +48,10 @@
  *                        the lower stream is writable.
  *   STUTTER_EOF          the peer finished its direction in an orderly way.
  *   STUTTER_ERROR        broken, and sticky: every later call on this endpoint must return
- *                        STUTTER_ERROR too (contract.sticky_error). `error` names it.
+ *                        STUTTER_ERROR too (contract.sticky_error). `error` names it. One
+ *                        exception: a tls layer's shutdown_write is the cleanup call after
+ *                        an error, and may wait and return STUTTER_OK while it flushes what
+ *                        the failure produced (the fatal alert).
  *
  * A waiting result must have a reason beneath it: the lower stream returned a waiting
  * result in the named direction during the same call (status.meaning). After a waiting

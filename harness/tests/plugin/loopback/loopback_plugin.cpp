@@ -609,13 +609,14 @@ stutter_result tls_write_some(void* ep, const stutter_iovec* bufs, std::size_t c
 stutter_result tls_shutdown_write(void* ep) {
   tls_endpoint& t = as_tls(ep);
   if (t.failed()) {
-    // The cleanup call after an error: tls_stream flushes its fatal alert and shuts the
-    // lower write side down, and says would_block while the alert cannot go out (the
-    // runner's own tls layer returns that, and the driver retries). The ABI's errors are
-    // sticky (the host judges a waiting result here contract.sticky_error), so the result
-    // stays the error, even when the alert is still unsent (known_host_differences.json:
-    // tls-cleanup-call-sticky).
-    (void)t.stream().shutdown_write();
+    // The cleanup call after an error (plugin.h: the one exception to sticky errors):
+    // tls_stream flushes its fatal alert and shuts the lower write side down, saying
+    // would_block while the alert cannot go out, as the runner's own tls layer does.
+    const io_result r = t.stream().shutdown_write();
+    if (r.ok()) return stutter_ok(0);
+    if (r.st == status::would_block) return stutter_waiting(STUTTER_WOULD_BLOCK);
+    if (r.st == status::need_read) return stutter_waiting(STUTTER_NEED_READ);
+    if (r.st == status::need_write) return stutter_waiting(STUTTER_NEED_WRITE);
     return t.sticky();
   }
   return t.give(t.stream().shutdown_write());
