@@ -21,7 +21,7 @@ std::optional<implementation_choice> parse_implementation(const std::string& spe
     }
   }
   if (std::string why = check_implementation(name); !why.empty()) {
-    error = why + " (see `stutter list`)";
+    error = why;
     return std::nullopt;
   }
   choice.impl = runner::find_implementation(name);
