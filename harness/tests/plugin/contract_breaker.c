@@ -4,6 +4,9 @@
  *   BREAK_OVERCLAIM  receive claims more bytes than the message it hands over
  *   BREAK_STATUS     receive returns a status stutter/plugin.h does not define
  *   BREAK_THREAD     receive calls the lower stream from a thread of its own
+ *   BREAK_STICKY     a tls layer whose reads fail, and whose cleanup call (shutdown_write)
+ *                    after that reports eof: a result after a sticky error
+ *   BREAK_ZERO       a tls layer whose reads return ok(0) for a non-empty buffer
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -112,6 +115,38 @@ static size_t handover(void *p, const uint8_t **bytes) {
   return 0;
 }
 
+#if defined(BREAK_STICKY) || defined(BREAK_ZERO)
+static void *tls_create(const stutter_endpoint_config *c, const char **error) { return create(c, error); }
+static stutter_result tls_handshake(void *p) {
+  (void)p;
+  return stutter_ok(0);
+}
+static stutter_result tls_read(void *p, uint8_t *buf, size_t len) {
+  (void)p, (void)buf, (void)len;
+#ifdef BREAK_ZERO
+  return stutter_ok(0);
+#else
+  return stutter_error("boom", "this layer's reads always fail");
+#endif
+}
+static stutter_result tls_write(void *p, const stutter_iovec *bufs, size_t count) {
+  line_ep *ep = p;
+  return ep->lower->write_some(ep->lower->ctx, bufs, count);
+}
+static stutter_result tls_shutdown(void *p) {
+  (void)p;
+  return stutter_eof();
+}
+static const stutter_transform_ops transform_ops = {sizeof(stutter_transform_ops), 0, tls_create, destroy,
+                                                    tls_handshake, tls_read, tls_write, tls_shutdown,
+                                                    NULL, NULL, NULL};
+#define TRANSFORM_OPS &transform_ops
+#define ROLES {0, 0, 0, 0, STUTTER_ROLE_CLIENT | STUTTER_ROLE_SERVER}
+#else
+#define TRANSFORM_OPS NULL
+#define ROLES {STUTTER_ROLE_CLIENT | STUTTER_ROLE_SERVER, 0, 0, 0, 0}
+#endif
+
 static const stutter_phase_ops phase_ops = {
     sizeof(stutter_phase_ops), 0, create, destroy, NULL, send_line, receive, close_line, NULL, handover, NULL, NULL};
 
@@ -120,10 +155,10 @@ static const stutter_plugin descriptor = {STUTTER_PLUGIN_ABI_VERSION,
                                           "contract-breaker",
                                           "1",
                                           "breaks the stream contract on purpose",
-                                          {STUTTER_ROLE_CLIENT | STUTTER_ROLE_SERVER, 0, 0, 0, 0},
+                                          ROLES,
                                           0,
                                           &phase_ops,
-                                          NULL};
+                                          TRANSFORM_OPS};
 
 STUTTER_PLUGIN_EXPORT const stutter_plugin *stutter_plugin_entry(uint32_t host_abi) {
   return host_abi == STUTTER_PLUGIN_ABI_VERSION ? &descriptor : NULL;
