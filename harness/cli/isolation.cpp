@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <new>
@@ -21,7 +22,9 @@
 #include <system_error>
 #include <thread>
 
+#include "runner/runner.hpp"
 #include "scenario/load.hpp"
+#include "scenario/names.hpp"
 #include "scenario/save.hpp"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -41,6 +44,10 @@ namespace {
 constexpr int exit_out_of_memory = 86;
 constexpr int worker_fd = 3;
 constexpr std::size_t stderr_keep = 2048;
+// A crash's result keeps the last crash_tail_events trace events of the run that crashed
+// (recorded by a re-run); its message shows the last crash_message_events.
+constexpr std::size_t crash_tail_events = 20;
+constexpr std::size_t crash_message_events = 5;
 
 // ---------------------------------------------------------------- codec
 
@@ -245,9 +252,18 @@ std::optional<std::string> receive_record(int fd) {
   return payload;
 }
 
-std::string encode_request(const work_item& item) {
+// Records: a request holds flags, the file name and the scenario; the worker answers with
+// records whose first byte says what they are. After a crash the item runs again with
+// request_stream_events, and the worker sends every trace event as it is recorded.
+constexpr std::uint8_t request_seed_overridden = 1;
+constexpr std::uint8_t request_stream_events = 2;
+constexpr char record_outcome = 'o';  // the work_outcome (encode_outcome): the answer
+constexpr char record_run = 'r';      // streaming: a run (of execute's two) starts
+constexpr char record_event = 'e';    // streaming: one trace event (put_event)
+
+std::string encode_request(const work_item& item, bool stream_events) {
   writer w;
-  w.u8(item.seed_overridden ? 1 : 0);
+  w.u8((item.seed_overridden ? request_seed_overridden : 0) | (stream_events ? request_stream_events : 0));
   w.str(item.file);
   w.str(scenario::save_scenario(item.scenario));
   return w.take();
@@ -418,12 +434,27 @@ int worker_main(int argc, char** argv) {
     if (!request) return 0;  // the parent closed the socket: done
     reader rd(*request);
     work_item item;
-    item.seed_overridden = rd.u8() != 0;
+    const std::uint8_t flags = rd.u8();
+    item.seed_overridden = (flags & request_seed_overridden) != 0;
     item.file = rd.str();
     const std::string json = rd.str();
     item.scenario = scenario::parse_scenario(json, item.file.empty() ? "<work item>" : item.file);
-    const work_outcome out = execute(item);
-    if (!send_record(fd, encode_outcome(out))) return 0;
+    work_outcome out;
+    if ((flags & request_stream_events) != 0) {
+      // A re-run after a crash: each event leaves the process as soon as it is recorded.
+      runner::run_options options;
+      options.keep_events = 0;
+      options.on_event = [fd](const sim::trace_event& e) {
+        writer w;
+        w.u8(record_event);
+        put_event(w, e);
+        (void)send_record(fd, w.take());
+      };
+      out = execute(item, options, [fd](int) { (void)send_record(fd, std::string(1, record_run)); });
+    } else {
+      out = execute(item);
+    }
+    if (!send_record(fd, std::string(1, record_outcome) + encode_outcome(out))) return 0;
   }
 }
 
@@ -571,8 +602,54 @@ struct worker_pool::worker {
   int sock = -1;
   int err = -1;  // read end of the worker's stderr (and stdout)
   stderr_log log;
+  std::string in;          // bytes read from the socket
+  std::size_t in_pos = 0;  // where the next record starts in `in`
 
   bool alive() const { return pid > 0; }
+
+  enum class wait_result { record, died, timed_out };
+
+  // The next record from the worker (its stderr drained meanwhile): died when the socket
+  // ended or failed, timed_out at the deadline.
+  wait_result next_record(std::chrono::steady_clock::time_point deadline, std::string& record) {
+    while (true) {
+      if (in.size() - in_pos >= 4) {
+        std::uint32_t n = 0;
+        for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[in_pos + i])) << (8 * i);
+        if (in.size() - in_pos - 4 >= n) {
+          record.assign(in, in_pos + 4, n);
+          in_pos += 4 + n;
+          if (in_pos == in.size()) {
+            in.clear();
+            in_pos = 0;
+          }
+          return wait_result::record;
+        }
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return wait_result::timed_out;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
+      pollfd p[2] = {{sock, POLLIN, 0}, {err, POLLIN, 0}};
+      const int ready = ::poll(p, err >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 1000)));
+      if (ready < 0 && errno != EINTR) return wait_result::died;
+      if (ready <= 0) continue;
+      if (err >= 0 && p[1].revents != 0 && !drain_stderr()) {
+        ::close(err);  // its stderr ended: it is about to die, or closed it
+        err = -1;
+      }
+      if (p[0].revents != 0) {
+        if (in_pos > 0) {
+          in.erase(0, in_pos);
+          in_pos = 0;
+        }
+        char buf[65536];
+        const ssize_t k = ::read(sock, buf, sizeof buf);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return wait_result::died;
+        in.append(buf, static_cast<std::size_t>(k));
+      }
+    }
+  }
 
   // Reads what is there without blocking; false at EOF.
   bool drain_stderr() {
@@ -676,6 +753,8 @@ struct worker_pool::worker {
     sock = sv[0];
     err = ep[0];
     log = stderr_log{};
+    in.clear();
+    in_pos = 0;
   }
 
   // Shutting down an idle worker, in two steps so that a pool's workers end in parallel:
@@ -787,8 +866,63 @@ worker_pool::~worker_pool() {
 
 unsigned worker_pool::slots() const { return static_cast<unsigned>(workers_.size()); }
 
-work_outcome worker_pool::run(unsigned slot, const work_item& item) {
-  worker& w = *workers_.at(slot);
+// The last events of a streamed run.
+struct trace_tail {
+  std::deque<sim::trace_event> events;  // the last crash_tail_events of the current run
+  std::uint64_t count = 0;              // events of the current run
+  int run = 0;                          // execute's runs started (1 or 2)
+
+  void start_run() {
+    events.clear();
+    count = 0;
+    ++run;
+  }
+  void add(sim::trace_event e) {
+    if (events.size() == crash_tail_events) events.pop_front();
+    events.push_back(std::move(e));
+    ++count;
+  }
+};
+
+namespace {
+
+// Puts what a streaming re-run saw into the crash's result: the last events (the report's
+// timeline), how many there were, and the last few in the message.
+void attach_tail(work_outcome& crashed, const trace_tail& tail, const work_outcome& again) {
+  runner::run_result& r = crashed.result;
+  r.events.assign(tail.events.begin(), tail.events.end());
+  r.trace_events = tail.count;
+  const std::string run = tail.run > 1 ? " of the determinism re-run" : "";
+  switch (again.result.observed) {
+    case scenario::verdict::crash:
+      r.message += tail.count == 0 ? "\nno trace events before the crash (a re-run in a fresh worker)"
+                                   : "\ntrace before the crash (a re-run in a fresh worker; the last " +
+                                         std::to_string(std::min<std::size_t>(crash_message_events, tail.events.size())) +
+                                         " of " + std::to_string(tail.count) + " events" + run + "):";
+      break;
+    case scenario::verdict::hang:
+      if (ended_by_isolation(again.result)) {
+        r.message += "\na re-run in a fresh worker hung instead (wall clock) after " + std::to_string(tail.count) +
+                     " trace events" + run + (tail.count > 0 ? "; the last ones:" : "");
+        break;
+      }
+      [[fallthrough]];
+    default:
+      r.message += "\na re-run in a fresh worker did not crash (" +
+                   std::string(scenario::to_string(again.result.observed)) + "): the crash does not reproduce";
+      r.events.clear();
+      r.trace_events = 0;
+      return;
+  }
+  const std::size_t from = tail.events.size() - std::min<std::size_t>(crash_message_events, tail.events.size());
+  for (std::size_t i = from; i < tail.events.size(); ++i) {
+    r.message += "\n  " + sim::to_json_line(tail.events[i], runner::phase_name(tail.events[i].phase));
+  }
+}
+
+}  // namespace
+
+work_outcome worker_pool::attempt(worker& w, const work_item& item, trace_tail* tail) {
   if (!w.alive()) w.start(options_);
   w.log.clear();
   const auto deadline =
@@ -801,43 +935,47 @@ work_outcome worker_pool::run(unsigned slot, const work_item& item) {
     return isolation_outcome(item, scenario::verdict::crash, std::nullopt,
                              crash_message(status, w.log, options_.memory_limit_mib));
   };
-  if (!send_record(w.sock, encode_request(item))) return died();
-
-  std::string in;
-  std::optional<std::uint32_t> length;
+  if (!send_record(w.sock, encode_request(item, tail != nullptr))) return died();
+  std::string record;
   while (true) {
-    if (length && in.size() >= 4 + *length) return decode_outcome(std::string_view(in).substr(4, *length));
-    const auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      ::kill(w.pid, SIGKILL);
-      w.reap(std::chrono::milliseconds(2000));
-      w.close_fds();
-      return isolation_outcome(item, scenario::verdict::hang, std::string("liveness.progress"),
-                               "wall clock: no answer within " + seconds_text(options_.wall_timeout) +
-                                   " s (the worker was killed)");
+    switch (w.next_record(deadline, record)) {
+      case worker::wait_result::died: return died();
+      case worker::wait_result::timed_out:
+        ::kill(w.pid, SIGKILL);
+        w.reap(std::chrono::milliseconds(2000));
+        w.close_fds();
+        return isolation_outcome(item, scenario::verdict::hang, std::string("liveness.progress"),
+                                 "wall clock: no answer within " + seconds_text(options_.wall_timeout) +
+                                     " s (the worker was killed)");
+      case worker::wait_result::record: break;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count() + 1;
-    pollfd p[2] = {{w.sock, POLLIN, 0}, {w.err, POLLIN, 0}};
-    const int ready = ::poll(p, w.err >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 1000)));
-    if (ready < 0 && errno != EINTR) return died();
-    if (ready <= 0) continue;
-    if (p[1].revents != 0 && !w.drain_stderr()) {
-      ::close(w.err);  // its stderr ended: it is about to die, or closed it
-      w.err = -1;
-    }
-    if (p[0].revents != 0) {
-      char buf[65536];
-      const ssize_t k = ::read(w.sock, buf, sizeof buf);
-      if (k < 0 && errno == EINTR) continue;
-      if (k <= 0) return died();
-      in.append(buf, static_cast<std::size_t>(k));
-      if (!length && in.size() >= 4) {
-        std::uint32_t n = 0;
-        for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << (8 * i);
-        length = n;
-      }
+    const std::string_view body = std::string_view(record).substr(record.empty() ? 0 : 1);
+    switch (record.empty() ? '\0' : record[0]) {
+      case record_outcome: return decode_outcome(body);
+      case record_run:
+        if (tail != nullptr) tail->start_run();
+        break;
+      case record_event:
+        if (tail != nullptr) {
+          reader rd(body);
+          tail->add(get_event(rd));
+        }
+        break;
+      default: throw std::runtime_error("isolation: a record of unknown kind from a worker");
     }
   }
+}
+
+work_outcome worker_pool::run(unsigned slot, const work_item& item) {
+  worker& w = *workers_.at(slot);
+  work_outcome out = attempt(w, item, nullptr);
+  if (out.result.observed != scenario::verdict::crash) return out;
+  // The crashed worker's trace died with it: the same item again, in a fresh worker that
+  // sends each event as it is recorded, gives the events that led to the crash.
+  trace_tail tail;
+  const work_outcome again = attempt(w, item, &tail);
+  attach_tail(out, tail, again);
+  return out;
 }
 
 bool wants_isolation(const std::vector<work_item>& items) {

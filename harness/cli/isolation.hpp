@@ -45,6 +45,8 @@ bool wants_isolation(const std::vector<work_item>& items);
 isolation_options choose_isolation(const std::vector<work_item>& items, std::optional<bool> isolate,
                                    double wall_timeout, std::uint64_t memory_limit_mib);
 
+struct trace_tail;  // the last trace events of a streamed run (isolation.cpp)
+
 // A pool of worker processes, one per slot (job thread). Workers are reused across items and
 // restarted only after one died. Each slot is used by one thread at a time.
 class worker_pool {
@@ -59,6 +61,9 @@ class worker_pool {
 
  private:
   struct worker;
+  // One request to the slot's worker (started if need be); with `tail`, the worker streams
+  // the trace events into it.
+  work_outcome attempt(worker& w, const work_item& item, trace_tail* tail);
   isolation_options options_;
   std::vector<std::unique_ptr<worker>> workers_;
 };

@@ -33,12 +33,14 @@ std::optional<std::uint64_t> parse_u64(std::string_view s) {
 
 }  // namespace
 
-work_outcome execute(const work_item& item, runner::run_options options) {
+work_outcome execute(const work_item& item, runner::run_options options, const std::function<void(int)>& starting) {
   // Reports draw at most a few thousand events of a run; the hash still covers them all.
   options.keep_events = std::min<std::size_t>(options.keep_events, 4000);
   work_outcome out;
+  if (starting) starting(0);
   out.result = runner::run_scenario(item.scenario, options);
   if (!out.result.replayable) return out;
+  if (starting) starting(1);
   runner::run_result again = runner::run_scenario(item.scenario, options);
   if (again.trace_hash != out.result.trace_hash || again.verdict != out.result.verdict) {
     out.deterministic = false;

@@ -3,6 +3,7 @@
 // run checks determinism.trace), and what came out.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,8 +27,10 @@ struct work_outcome {
   std::string determinism_message;  // the first trace event that differs, on a mismatch
 };
 
-// Runs the item twice and compares the traces.
-work_outcome execute(const work_item& item, runner::run_options options = {});
+// Runs the item twice and compares the traces. `starting`, if set, is called before each run
+// with its number (0, then 1).
+work_outcome execute(const work_item& item, runner::run_options options = {},
+                     const std::function<void(int run)>& starting = {});
 
 // Runs every item on `jobs` threads; outcomes come back in item order whatever the timing.
 std::vector<work_outcome> execute_all(const std::vector<work_item>& items, unsigned jobs,

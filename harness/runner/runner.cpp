@@ -87,7 +87,7 @@ run_result run_scenario(const scenario::scenario& s, const run_options& options)
   }
   stack_factory& factory = options.factory ? *options.factory : *named;
 
-  sim::trace log(options.keep_events);
+  sim::trace log(options.keep_events, options.on_event);
   sim::network net({s.net.capacity, s.net.latency}, plan_for(s), log);
   using scenario::endpoint_id;
   factory.set_clock([&net] { return net.now(); });

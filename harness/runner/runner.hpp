@@ -18,6 +18,7 @@ namespace stutter::runner {
 struct run_options {
   stack_factory* factory = nullptr;   // nullptr: the real implementation
   std::size_t keep_events = 200'000;  // trace events kept in memory (all are hashed)
+  sim::event_sink on_event;           // if set, sees every trace event as it is recorded
 };
 
 struct run_result {

@@ -55,6 +55,7 @@ void trace::record(const trace_event& e) {
   mix(hash_, e.phase);
   ++count_;
   if (events_.size() < keep_) events_.push_back(e);
+  if (sink_) sink_(e);
 }
 
 std::string to_hex64(std::uint64_t v) {

@@ -3,6 +3,7 @@
 // in order, with a stable 64-bit hash. Two runs with the same hash did the same thing.
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -28,10 +29,15 @@ struct trace_event {
   std::uint8_t phase = 0;  // index into the runner's phase names (handshake, data, ...)
 };
 
+// Called with each event as it is recorded (e.g. to stream a run's trace out of a process
+// that may die before the run ends).
+using event_sink = std::function<void(const trace_event&)>;
+
 class trace {
  public:
-  // Keeps at most `keep` events in memory (all are hashed); 0 keeps none.
-  explicit trace(std::size_t keep = 1'000'000) : keep_(keep) {}
+  // Keeps at most `keep` events in memory (all are hashed); 0 keeps none. A non-empty `sink`
+  // sees every event as it is recorded.
+  explicit trace(std::size_t keep = 1'000'000, event_sink sink = {}) : keep_(keep), sink_(std::move(sink)) {}
 
   void record(const trace_event& e);
 
@@ -46,6 +52,7 @@ class trace {
 
  private:
   std::size_t keep_;
+  event_sink sink_;
   std::vector<trace_event> events_;
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;  // FNV-1a offset basis
   std::uint64_t count_ = 0;

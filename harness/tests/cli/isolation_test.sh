@@ -61,6 +61,23 @@ crashes=$(grep -c 'crash:' "$work/segv.xml")
 junit_failures=$(grep -o '<testsuites[^>]*failures="[0-9]*"' "$work/segv.xml" | grep -o 'failures="[0-9]*"' | grep -o '[0-9]*')
 [[ -n "$junit_failures" && "$junit_failures" -ge $runs && $crashes -ge 1 ]] ||
   fail "junit: crash not counted as a failure (failures=$junit_failures)"
+# The trace tail: a crash is re-run in a fresh worker that streams its trace events, so the
+# crash result has a timeline (the events before the crash; none when the plug-in's first call
+# is the receive that crashes) and the message shows the last ones.
+# (Result keys are sorted: an entry's "timeline" comes before its "verdict".)
+crash_timelines() {  # FILE: "CRASHES WITH_TIMELINE"
+  awk '/"timeline": \[\]/ {tl = 0} /"timeline": \[$/ {tl = 1}
+    /"verdict": "crash"/ {n++; if (tl) t++; tl = 0} END {print n + 0, t + 0}' "$1"
+}
+read -r crashed with_timeline < <(crash_timelines "$work/segv.json")
+[[ $crashed -ge $runs && $with_timeline -ge 1 ]] || fail "segv: $with_timeline of $crashed crash results have a timeline"
+has "$work/out" "trace before the crash (a re-run in a fresh worker" "segv: the message shows the trace tail"
+has "$work/out" '"layer":"socket","op":"write"' "segv: the tail holds trace events"
+# lf-clean with the plug-in at the server: the client's send comes first, then the crash.
+run 1 "segfaulting plug-in, one run" -- "$stutter" run scenarios/line/lf-clean.json --implementation "plugin:$segv@server" \
+  --json "$work/segv1.json"
+[[ "$(crash_timelines "$work/segv1.json")" == "1 1" ]] || fail "segv: the crash result has no timeline"
+has "$work/out" '"endpoint":"client","layer":"line","op":"send"' "segv: the tail ends with the client's send"
 
 # (c) an endless loop in send: a wall-clock hang, and the other runs complete.
 run 1 "looping plug-in" -- "$stutter" run scenarios/line/lf-clean.json scenarios/line/eof-inside-line.json \
@@ -68,6 +85,7 @@ run 1 "looping plug-in" -- "$stutter" run scenarios/line/lf-clean.json scenarios
 has "$work/out" "wall clock: no answer within 2 s" "loop: wall-clock hang"
 has "$work/out" "liveness.progress" "loop: invariant"
 has "$work/out" "4 pass, 2 hang" "loop: the other runs complete"
+grep -qF "re-run in a fresh worker" "$work/out" && fail "loop: a wall-clock hang is not re-run"
 
 # (d) unbounded allocation: a crash that names the memory limit.
 run 1 "allocating plug-in" -- "$stutter" run scenarios/line/lf-clean.json --implementation "plugin:$alloc@server" \
