@@ -14,6 +14,11 @@
 //       (the scenario sent to a reused worker process, a copy of this program started as
 //       `__worker`, and the outcome sent back). Wall-clock time: the isolated runs' work is
 //       done in the worker process, where this process's CPU clock does not see it.
+//   explore_isolated_cpu_line_length / explore_in_process_cpu_line_length
+//       The same pair timed by the CPU time both processes spend (this one's, plus the
+//       worker's from /proc/PID/schedstat): what the isolation costs in work, whatever else
+//       runs on the machine. On an idle machine the wall-clock ratio can only be lower (the
+//       two processes take turns, and each turn is a round trip through the scheduler).
 //   isolation_request_codec_line_length, isolation_answer_codec_line_length
 //       What the isolated path adds per run besides the socket round trip and the worker's
 //       scheduling, on the same runs: the scenario saved to JSON and parsed back (the
@@ -22,6 +27,11 @@
 // The ratio table (bench_main) reads items_per_second, one item per explore run.
 #include <benchmark/benchmark.h>
 
+#include <time.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "isolation.hpp"
@@ -112,6 +122,55 @@ void explore_in_process_line_length(benchmark::State& state) {
   count_runs(state);
 }
 BENCHMARK(explore_in_process_line_length)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// CPU nanoseconds this process and its child processes (the pool's worker) have used.
+std::uint64_t cpu_ns_with_children() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  std::uint64_t ns = static_cast<std::uint64_t>(t.tv_sec) * 1'000'000'000u + static_cast<std::uint64_t>(t.tv_nsec);
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream children(task.path() / "children");
+    for (std::uint64_t pid = 0; children >> pid;) {
+      std::ifstream stat("/proc/" + std::to_string(pid) + "/schedstat");
+      std::uint64_t on_cpu = 0;
+      if (stat >> on_cpu) ns += on_cpu;
+    }
+  }
+  return ns;
+}
+
+void explore_in_process_cpu_line_length(benchmark::State& state) {
+  (void)runner::find_implementation(cframe());
+  for (auto _ : state) {
+    const std::uint64_t before = cpu_ns_with_children();
+    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+      const cli::work_outcome o = cli::execute(explore_item(seed));
+      if (!check(state, o, seed)) return;
+      benchmark::DoNotOptimize(o.result.trace_hash);
+    }
+    state.SetIterationTime(static_cast<double>(cpu_ns_with_children() - before) * 1e-9);
+  }
+  count_runs(state);
+}
+BENCHMARK(explore_in_process_cpu_line_length)->Unit(benchmark::kMillisecond)->UseManualTime();
+
+void explore_isolated_cpu_line_length(benchmark::State& state) {
+  cli::worker_pool pool(1, cli::isolation_options{.isolate = true});
+  (void)pool.run(0, explore_item(1'000'000));
+  for (auto _ : state) {
+    const std::uint64_t before = cpu_ns_with_children();
+    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+      const cli::work_outcome o = pool.run(0, explore_item(seed));
+      if (!check(state, o, seed)) return;
+      benchmark::DoNotOptimize(o.result.trace_hash);
+    }
+    state.SetIterationTime(static_cast<double>(cpu_ns_with_children() - before) * 1e-9);
+  }
+  count_runs(state);
+  state.SetLabel("ref:explore_in_process_cpu_line_length");
+}
+BENCHMARK(explore_isolated_cpu_line_length)->Unit(benchmark::kMillisecond)->UseManualTime();
 
 void explore_isolated_line_length(benchmark::State& state) {
   // The options `stutter explore` uses for a plug-in by default; the worker starts before the
