@@ -37,10 +37,23 @@ std::optional<implementation_choice> parse_implementation(const std::string& spe
 }
 
 void place(scenario::scenario& s, const runner::implementation& impl, scenario::placement at) {
+  const bool written_for_it = s.peer == impl.name;
+  // An expected failure of one end that the reference plays in this placement still holds.
+  const bool reference_end_kept = s.peer == "stutter" && s.expect.at &&
+                                  at != scenario::placement::both &&
+                                  (at == scenario::placement::client) != (*s.expect.at == scenario::endpoint_id::client);
   s.peer = impl.name;
   s.peer_role = at;
   s.peer_identity = impl.identity;
-  if (s.expect.expected != scenario::verdict::informational) s.expect = {};
+  if (written_for_it || reference_end_kept || s.expect.expected == scenario::verdict::informational) return;
+  s.expect = {};
+}
+
+std::string written_for_another(const scenario::scenario& original, const runner::implementation& impl) {
+  const runner::implementation* own = runner::find_implementation(original.peer);
+  if (own == nullptr || own == &impl || !own->scenarios_follow_it) return {};
+  return "written for " + own->name + ": its workload follows what " + own->name +
+         " does, not what every implementation must do";
 }
 
 }  // namespace stutter::cli

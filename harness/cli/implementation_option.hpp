@@ -23,8 +23,14 @@ struct implementation_choice {
 std::optional<implementation_choice> parse_implementation(const std::string& spec, std::string& error);
 
 // `s` with the implementation under test replaced: placed at `at`, identified, and expected
-// to pass (the scenario's own expectation is about the implementation it was written for;
-// "informational" stays: it says the outcome is not judged).
+// to pass: the scenario's own expectation is about the implementation it was written for. It
+// stays when that is the implementation under test, when it is "informational" (the outcome
+// is not judged), and when it is the reference's failure at an end (expect.at) that the
+// reference still plays.
 void place(scenario::scenario& s, const runner::implementation& impl, scenario::placement at);
+
+// Why another implementation cannot play a scenario written for a peer whose behaviour its
+// workload follows (scenarios_follow_it), or "" when it can.
+std::string written_for_another(const scenario::scenario& original, const runner::implementation& impl);
 
 }  // namespace stutter::cli

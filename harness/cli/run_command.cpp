@@ -52,9 +52,11 @@ int run_command(const run_options& o) {
 
   // Each scenario at each seed, under each implementation at each of its ends.
   std::vector<work_item> all;
-  auto add_seeds = [&](const work_item& base) {
+  std::vector<std::string> all_not_playable;  // beside `all`: why it cannot be played, or ""
+  auto add_seeds = [&](const work_item& base, const std::string& not_playable) {
     if (!seeds) {
       all.push_back(base);
+      all_not_playable.push_back(not_playable);
       return;
     }
     for (std::uint64_t seed = seeds->first;; ++seed) {
@@ -62,16 +64,17 @@ int run_command(const run_options& o) {
       item.seed_overridden = true;
       item.scenario.seed = seed;
       all.push_back(std::move(item));
+      all_not_playable.push_back(not_playable);
       if (seed == seeds->second) break;
     }
   };
   for (auto& loaded : corpus) {
-    if (choices.empty()) add_seeds({loaded.file, loaded.value, false});
+    if (choices.empty()) add_seeds({loaded.file, loaded.value, false}, "");
     for (const auto& choice : choices) {
       for (auto end : choice.ends()) {
         work_item item{loaded.file, loaded.value, false};
         place(item.scenario, *choice.impl, end);
-        add_seeds(item);
+        add_seeds(item, written_for_another(loaded.value, *choice.impl));
       }
     }
   }
@@ -87,12 +90,31 @@ int run_command(const run_options& o) {
     }
   }
   std::vector<work_item> items;
+  std::vector<std::string> not_playable;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    if (i % shard->second == shard->first - 1) items.push_back(std::move(all[i]));
+    if (i % shard->second != shard->first - 1) continue;
+    items.push_back(std::move(all[i]));
+    not_playable.push_back(std::move(all_not_playable[i]));
   }
 
   const auto started = std::chrono::steady_clock::now();  // reported only; never decides anything
-  auto outcomes = execute_all(items, o.jobs, choose_isolation(items, o.isolate, o.wall_timeout, o.memory_limit_mib));
+  // Runs another implementation cannot play are reported, not run (nor skipped silently).
+  std::vector<work_item> runnable;
+  std::vector<std::size_t> at;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (not_playable[i].empty()) {
+      runnable.push_back(items[i]);
+      at.push_back(i);
+    }
+  }
+  auto ran = execute_all(runnable, o.jobs, choose_isolation(runnable, o.isolate, o.wall_timeout, o.memory_limit_mib));
+  std::vector<work_outcome> outcomes(items.size());
+  for (std::size_t k = 0; k < at.size(); ++k) outcomes[at[k]] = std::move(ran[k]);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (not_playable[i].empty()) continue;
+    outcomes[i].result.observed = outcomes[i].result.verdict = scenario::verdict::unimplemented;
+    outcomes[i].result.message = not_playable[i];
+  }
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
   print_runs(items, outcomes, o.output);

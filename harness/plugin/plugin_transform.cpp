@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "runner/tls_engine.hpp"
+#include "scenario/format.hpp"
 #include "sim/rng.hpp"
 #include "stutter/tls/tls_errc.hpp"
 
@@ -72,6 +73,11 @@ class plugin_tls_engine final : public runner::tls_engine, public byte_stream {
     }
     // "Not now": the layer asks again once the handshake under way is done.
     if (r.status == STUTTER_WOULD_BLOCK) return tls::tls_errc::operation_in_progress;
+    // A refusal is the request's answer, not a broken stream: not sticky.
+    if (r.status == STUTTER_ERROR && r.error != nullptr && scenario::format::is_error_name(r.error) &&
+        !bridge_.broken()) {
+      return named_error(r.error);
+    }
     io_result res = bridge_.take(reneg ? "renegotiate" : "key_update", r, 0, false, false);
     if (res.ok()) return {};
     if (res.st == status::error) return res.ec;
@@ -97,6 +103,7 @@ class plugin_tls_engine final : public runner::tls_engine, public byte_stream {
     return v == "1.2" || v == "1.3" ? "TLSv" + v : v;
   }
   bool peer_closed() const override { return info().peer_closed != 0; }
+  bool plaintext_full() const override { return info().plaintext_full != 0; }
   std::error_code error() const override { return bridge_.sticky_error(); }
   std::string error_detail() const override { return bridge_.last_error_detail(); }
   std::string name() const override { return lib_->descriptor().name; }

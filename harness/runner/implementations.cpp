@@ -126,7 +126,10 @@ class registry {
   }
 
  private:
-  void add(implementation i) { list_.push_back(std::move(i)); }
+  void add(implementation i) {
+    i.scenarios_follow_it = i.name == "wslay" || i.name == "wslay-client" || i.name == "gnutls" || i.name == "gnutls-client";
+    list_.push_back(std::move(i));
+  }
   void mutant(std::string name, std::string what, std::array<std::uint8_t, 5> roles,
               std::function<std::unique_ptr<stack_factory>(placement)> make) {
     add({"mutant:" + name, "deliberately broken: " + what, roles, placement::both, true, {},

@@ -30,6 +30,10 @@ struct implementation {
   bool replayable = true;  // false: it draws randomness the run's seed does not control
   std::optional<scenario::implementation_identity> identity;  // plug-ins: name, version, SHA-256
   std::function<std::unique_ptr<stack_factory>(scenario::placement)> make;
+  // A peer whose scenarios follow its own behaviour (wslay, GnuTLS: their workloads expect
+  // what that library does, not what any implementation must do), so another implementation
+  // under test cannot play them.
+  bool scenarios_follow_it = false;
 
   bool implements(scenario::layer l, scenario::endpoint_id role) const;
   // The single ends (client, server) it implements anything at.

@@ -34,6 +34,7 @@ bool expectation_matches(const scenario::expectation& expect, const run_result& 
   if (expect.expected != r.observed && !(correctness(expect.expected) && correctness(r.observed))) return false;
   if (expect.invariant && expect.invariant != r.invariant) return false;
   if (expect.message && r.message.find(*expect.message) == std::string::npos) return false;
+  if (expect.at && (!r.detail || r.detail->endpoint != *expect.at)) return false;
   return true;
 }
 

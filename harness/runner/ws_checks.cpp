@@ -184,10 +184,22 @@ std::optional<std::uint16_t> close_code_of(const models::ws_control& c) {
   return c.close_code.value_or(1005);
 }
 
+// The messages and control frames `e` sent in its websocket phase `phase` (none when it is
+// not there, or its frames do not parse).
+models::ws_reassembly frames_sent_by(const endpoint_view& e, std::size_t phase) {
+  if (e.layers.phase_index() < phase || e.layers.layer_at(phase) != layer::websocket) return {};
+  auto [begin, end] = ws_sent_range(e, phase);
+  const auto& wire = e.layers.tap().sent();
+  const auto role = e.id == scenario::endpoint_id::client ? models::ws_role::client : models::ws_role::server;
+  const models::ws_parse_result parsed =
+      models::parse_frames(std::span<const std::uint8_t>(wire.data() + begin, end - begin), role);
+  return models::reassemble_messages(parsed.frames);
+}
+
 // close.orderly, the codes: what the sender's close frame carries and what the receiver
 // reports of it.
 std::optional<violation> check_close_codes(const run_facts& run, const endpoint_view& sender,
-                                           const models::ws_reassembly& wire) {
+                                           const models::ws_reassembly& wire, const models::ws_reassembly& peer_wire) {
   std::optional<std::uint16_t> on_wire;
   for (const auto& c : wire.controls) {
     if ((on_wire = close_code_of(c))) break;
@@ -208,6 +220,27 @@ std::optional<violation> check_close_codes(const run_facts& run, const endpoint_
       return violation{"close.orderly",
                        who(sender) + "'s close frame carries code " + std::to_string(*on_wire) + ", but " + why, sender.id,
                        {}, {}};
+    }
+    // An expect_error step met by close code: the close frame, if the endpoint sent one at
+    // all, carries one of them. Dropping the connection is also failing it (RFC 6455 7.1.7:
+    // the close frame is a SHOULD), and so is a close frame without a code (1005); a close
+    // frame that answers the peer's own close is judged as an answer, not here.
+    const auto& w = sender.spec.workload;
+    // The peer's close may have come beneath the tap (a raw step): the endpoint's own report of it counts.
+    const bool peer_closed = f.observed_code != 0 ||
+                             std::any_of(peer_wire.controls.begin(), peer_wire.controls.end(),
+                                         [](const models::ws_control& c) { return close_code_of(c).has_value(); });
+    if (!f.app_closed_first && on_wire && *on_wire != 1005 && !peer_closed && sender.seen.finished && !w.empty() &&
+        w.back().kind == step_kind::expect_error && !w.back().close_codes.empty()) {
+      const auto& codes = w.back().close_codes;
+      if (std::find(codes.begin(), codes.end(), *on_wire) == codes.end()) {
+        std::string allowed;
+        for (auto c : codes) allowed += (allowed.empty() ? "" : ", ") + std::to_string(c);
+        return violation{"close.orderly",
+                         who(sender) + " failed the connection with close code " + std::to_string(*on_wire) +
+                             "; the scenario expects one of " + allowed + " (RFC 6455 7.4.1)",
+                         sender.id, {}, {}};
+      }
     }
     if (f.app_closed_first && f.app_close_done && !on_wire) {
       return violation{"close.orderly",
@@ -317,7 +350,7 @@ std::optional<violation> check_ws_rfc6455(const run_facts& run, const endpoint_v
     if (auto v = check_messages(sender, i, messages, parsed.tail)) return v;
     if (auto v = check_pongs(run, sender, i, messages)) return v;
     if (i == sender.layers.phase_index()) {
-      if (auto v = check_close_codes(run, sender, messages)) return v;
+      if (auto v = check_close_codes(run, sender, messages, frames_sent_by(peer_of(run, sender), i))) return v;
     }
   }
   return std::nullopt;

@@ -273,6 +273,19 @@ class loader {
     }
   }
 
+  std::vector<std::uint16_t> read_close_codes() {
+    std::vector<std::uint16_t> codes;
+    r_.begin_array();
+    while (r_.next_item()) {
+      if (codes.size() == format::max_close_codes) {
+        r_.fail("more than " + std::to_string(format::max_close_codes) + " close codes");
+      }
+      codes.push_back(static_cast<std::uint16_t>(read_uint(r_, format::min_close_code, format::max_close_code)));
+    }
+    if (codes.empty()) r_.fail("give at least one close code, or leave \"close_codes\" out");
+    return codes;
+  }
+
   std::vector<layer> read_stack() {
     std::vector<layer> stack;
     r_.begin_array();
@@ -396,8 +409,12 @@ class loader {
         break;
       }
       case step_kind::expect_error: {
-        static constexpr std::array<std::string_view, 1> keys{"error"};
-        const std::uint64_t seen = read_object(r_, keys, [&](std::size_t) {
+        static constexpr std::array<std::string_view, 2> keys{"error", "close_codes"};
+        const std::uint64_t seen = read_object(r_, keys, [&](std::size_t key) {
+          if (key == 1) {
+            s.close_codes = read_close_codes();
+            return;
+          }
           s.error = read_string(r_);
           if (!format::is_error_name(s.error)) {
             r_.fail("invalid error name " + display::quoted(s.error) +
@@ -478,7 +495,7 @@ class loader {
   }
 
   expectation read_expectation() {
-    static constexpr std::array<std::string_view, 3> keys{"verdict", "invariant", "message"};
+    static constexpr std::array<std::string_view, 4> keys{"verdict", "invariant", "message", "at"};
     static constexpr std::array<std::string_view, 7> expectable{"pass",          "fail",          "hang",
                                                                 "non_strict",    "unimplemented", "informational",
                                                                 "crash"};
@@ -494,6 +511,8 @@ class loader {
         e.expected = *parsed;
       } else if (key == 2) {
         e.message = read_string(r_);
+      } else if (key == 3) {
+        e.at = static_cast<endpoint_id>(read_choice(r_, "endpoint", endpoint_names));
       } else {
         e.invariant = read_string(r_);
         if (!format::is_invariant_id(*e.invariant)) {
@@ -505,6 +524,9 @@ class loader {
     require(r_, seen, keys, {0});
     if (e.expected == verdict::pass && e.invariant) {
       r_.fail_at(r_.pointer() + "/invariant", "an expected pass breaks no invariant; drop \"invariant\"");
+    }
+    if (e.expected == verdict::pass && e.at) {
+      r_.fail_at(r_.pointer() + "/at", "an expected pass is expected of no end; drop \"at\"");
     }
     if (e.expected == verdict::pass && e.message) {
       r_.fail_at(r_.pointer() + "/message", "an expected pass has no failure message; drop \"message\"");

@@ -62,6 +62,11 @@ value step_value(const step& s) {
       break;
     case step_kind::expect_error:
       body.add("error", text("an expect_error step's error", s.error));
+      if (!s.close_codes.empty()) {
+        value codes = value::array();
+        for (auto c : s.close_codes) codes.push(value::integer(c));
+        body.add("close_codes", std::move(codes));
+      }
       break;
     case step_kind::renegotiate:
     case step_kind::key_update:
@@ -177,6 +182,7 @@ std::string save_scenario(const scenario& s) {
   value expect = value::object().add("verdict", name(to_string(s.expect.expected)));
   if (s.expect.invariant) expect.add("invariant", text("expect.invariant", *s.expect.invariant));
   if (s.expect.message) expect.add("message", text("expect.message", *s.expect.message));
+  if (s.expect.at) expect.add("at", name(to_string(*s.expect.at)));
   root.add("expect", std::move(expect));
   return render(root) + "\n";
 }

@@ -80,6 +80,10 @@ struct step {
   std::vector<std::uint8_t> data;
   message_type type = message_type::binary;  // websocket messages
   std::string error;                         // expect_error: an error name, e.g. "line_too_long"
+  // expect_error over websocket: close codes that fail the connection acceptably whatever the
+  // implementation calls the error (the step is met by any error or eof; the close frame the
+  // endpoint sent, if any, must carry one of them).
+  std::vector<std::uint16_t> close_codes;
   std::uint16_t code = 1000;                 // websocket close code
   // renegotiate / key_update: calls of the TLS layer (reads, writes, retries) to let pass
   // before the request is made, so that it lands inside the steps that follow (in the middle
@@ -103,6 +107,9 @@ struct expectation {
   verdict expected = verdict::pass;
   std::optional<std::string> invariant;  // for an expected failure: the invariant it breaks
   std::optional<std::string> message;    // ... and a substring of the checker's message
+  // ... and the end it is expected of: another end breaking the invariant is not this failure,
+  // and when another implementation takes that end's place the expectation no longer applies.
+  std::optional<endpoint_id> at;
   friend bool operator==(const expectation&, const expectation&) = default;
 };
 

@@ -4,6 +4,7 @@
 // behaviour: workloads are arbitrary sequences of steps, not conversations that make sense.
 // rc::Arbitrary<scenario> uses stutter::scenario::gen::any_scenario(); showValue prints the JSON.
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <ostream>
@@ -121,6 +122,11 @@ inline rc::Gen<step> any_step() {
         break;
       case step_kind::expect_error:
         s.error = *error_name();
+        if (*rc::gen::arbitrary<bool>()) {
+          s.close_codes = *rc::gen::container<std::vector<std::uint16_t>>(
+              *rc::gen::inRange<std::size_t>(1, format::max_close_codes + 1),
+              rc::gen::inRange<std::uint16_t>(format::min_close_code, format::max_close_code + 1));
+        }
         break;
       case step_kind::renegotiate:
       case step_kind::key_update:
@@ -198,6 +204,16 @@ inline rc::Gen<endpoint> any_endpoint() {
     e.config = *rc::gen::oneOf(rc::gen::just(settings{}), any_settings());
     const auto steps = *rc::gen::inRange<std::size_t>(0, 12);
     e.workload = *rc::gen::container<std::vector<step>>(steps, any_step());
+    // A line of max_line bytes and its separator must fit the buffer (the loader says so).
+    const bool has_line = std::find(e.stack.begin(), e.stack.end(), layer::line) != e.stack.end();
+    const std::uint64_t longest = std::uint64_t{e.config.max_line} + e.config.separator.size();
+    if (has_line && longest > e.config.buffer_capacity) {
+      if (longest <= std::numeric_limits<std::uint32_t>::max()) {
+        e.config.buffer_capacity = static_cast<std::uint32_t>(longest);
+      } else {
+        e.config.max_line = e.config.buffer_capacity - static_cast<std::uint32_t>(e.config.separator.size());
+      }
+    }
     return e;
   });
 }
@@ -247,6 +263,10 @@ inline rc::Gen<expectation> any_expectation() {
     e.expected = *rc::gen::element(verdict::pass, verdict::fail, verdict::hang, verdict::non_strict,
                                    verdict::unimplemented, verdict::informational);
     if (e.expected != verdict::pass && *rc::gen::arbitrary<bool>()) e.invariant = *invariant_id();
+    if (e.expected != verdict::pass && *rc::gen::arbitrary<bool>()) e.message = *utf8_string();
+    if (e.expected != verdict::pass && *rc::gen::arbitrary<bool>()) {
+      e.at = *rc::gen::element(endpoint_id::client, endpoint_id::server);
+    }
     return e;
   });
 }
@@ -259,7 +279,11 @@ inline rc::Gen<scenario> any_scenario() {
     s.description = *utf8_string();
     s.category = maybe_default(d.category, utf8_string());
     s.rule = maybe_default(d.rule, utf8_string());
-    s.peer = *rc::gen::element<std::string>("stutter", "wslay", "gnutls");
+    s.peer = *rc::gen::element<std::string>("stutter", "wslay", "gnutls", "plugin:./libx.so");
+    s.peer_role = *rc::gen::element(placement::own, placement::client, placement::server, placement::both);
+    if (*rc::gen::arbitrary<bool>()) {
+      s.peer_identity = implementation_identity{*utf8_string(), *utf8_string(), std::string(64, 'a')};
+    }
     s.seed = *any_u64();
     s.max_steps = maybe_default(d.max_steps, rc::gen::map(any_u64(), [](std::uint64_t v) {
                                   return v == 0 ? std::uint64_t{1} : v;

@@ -281,6 +281,9 @@ typedef struct stutter_tls_info {
   uint64_t key_updates_sent;      /* TLS 1.3 KeyUpdate messages sent */
   uint64_t key_updates_received;  /* ... and received */
   const char *version;            /* negotiated version "1.2" / "1.3", or NULL before */
+  /* 1 while the layer holds as much plaintext as it will buffer, so that a STUTTER_NEED_READ
+   * it returns means "the application must read first" and has no wait beneath it. */
+  uint32_t plaintext_full;
 } stutter_tls_info;
 
 /*
@@ -298,8 +301,8 @@ typedef struct stutter_tls_info {
  *                 HelloRequest). STUTTER_OK once started; STUTTER_WOULD_BLOCK when it
  *                 cannot start yet (handshake or another renegotiation in progress), and
  *                 the harness asks again later; STUTTER_ERROR (e.g.
- *                 "renegotiation_disabled", "unsupported_by_version") when refused.
- *                 NULL if not supported.
+ *                 "renegotiation_disabled", "unsupported_by_version") when refused. A
+ *                 refusal is not sticky: the stream goes on. NULL if not supported.
  *   key_update    TLS 1.3: sends a KeyUpdate, asking the peer to update too when
  *                 update_requested; results as for renegotiate. NULL if not supported.
  *   info          optional (NULL): see stutter_tls_info.

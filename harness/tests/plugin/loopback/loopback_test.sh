@@ -53,7 +53,10 @@ for end in client server; do
   run "$out/reference-$end.json" "$corpus" --implementation "stutter@$end"
   check "$compare" own "$out/reference.json" "$out/reference-$end.json"
 
-  run "$out/loopback-$end.json" "$corpus" --implementation "plugin:$loopback@$end" --no-isolate
+  # At the client the loopback has the reference writer's known bug (expectations-client.json).
+  expectations=()
+  [[ $end == client ]] && expectations=(--expectations "$(dirname "$0")/expectations-client.json")
+  run "$out/loopback-$end.json" "$corpus" --implementation "plugin:$loopback@$end" --no-isolate "${expectations[@]}"
   check "$compare" same "$known" "$out/reference-$end.json" "$out/loopback-$end.json" loopback --min-runs 150 \
     --category line:5 --category length:5 --category handover:2 --category websocket:100 --category tls:40
 
