@@ -66,14 +66,20 @@ time_t __wrap_time(time_t *out) {
 #define RECORD_MAX MBEDTLS_SSL_OUT_CONTENT_LEN /* one mbedtls_ssl_write takes at most this */
 #define HELD_MAX (1u << 20)                    /* plaintext read on the application's behalf */
 #define MAX_SPINS 1000                         /* WANT_* results in a row without a wait beneath */
+#define IN_MAX (64u * 1024u)                   /* bytes read ahead at most */
 
 typedef struct mt {
   int server;
   int allow_reneg;
   const stutter_lower *lower;
   const stutter_host *host;
-  const uint8_t *prefix;
-  size_t prefix_len;
+  /* Bytes taken from the lower stream ahead of mbedTLS (see read_ahead), after the previous
+   * phase's handover: bio_recv hands them out first. */
+  uint8_t *in;
+  size_t in_begin, in_end, in_size;
+  int in_eof;         /* the lower stream ended after them */
+  int in_failed;      /* ... or failed, with this name */
+  char in_error[65];
 
   mbedtls_ssl_context ssl;
   mbedtls_ssl_config conf;
@@ -202,6 +208,47 @@ static void note_lower_error(mt *m, const stutter_result *r, const char *fallbac
   strncpy(m->lower_error, r->error != NULL ? r->error : fallback, sizeof m->lower_error - 1);
 }
 
+/* mbedTLS: every handshake step starts by flushing its output and returns WANT_WRITE while
+ * that would block, before it reads anything (ssl_cli.c / ssl_srv.c
+ * mbedtls_ssl_handshake_*_step: "if( ( ret = mbedtls_ssl_flush_output( ssl ) ) != 0 )
+ * return( ret )"), and mbedtls_ssl_write never reads. So two mbedTLS ends whose flights do
+ * not fit the pipes between them wait for each other for ever, each writing, neither reading.
+ * A side that cannot send must keep receiving: when the lower stream would block a write, the
+ * BIO reads what has arrived into `in` (at most IN_MAX bytes), as a socket's receive buffer
+ * would, and bio_recv serves it before reading the lower stream again. */
+static void read_ahead(mt *m) {
+  while (!m->in_eof && !m->in_failed) {
+    stutter_result r;
+    if (m->in_begin == m->in_end) m->in_begin = m->in_end = 0;
+    if (m->in_end == m->in_size && m->in_begin > 0) {
+      memmove(m->in, m->in + m->in_begin, m->in_end - m->in_begin);
+      m->in_end -= m->in_begin;
+      m->in_begin = 0;
+    }
+    if (m->in_end == m->in_size) {
+      size_t want = m->in_size < 2048 ? 4096 : 2 * m->in_size;
+      uint8_t *bigger;
+      if (m->in_size >= IN_MAX) return;
+      if (want > IN_MAX) want = IN_MAX;
+      bigger = (uint8_t *)realloc(m->in, want);
+      if (bigger == NULL) return;
+      m->in = bigger;
+      m->in_size = want;
+    }
+    r = m->lower->read_some(m->lower->ctx, m->in + m->in_end, m->in_size - m->in_end);
+    if (r.status == STUTTER_OK && r.n > 0 && r.n <= m->in_size - m->in_end) {
+      m->in_end += r.n;
+    } else if (r.status == STUTTER_EOF) {
+      m->in_eof = 1;
+    } else if (r.status == STUTTER_ERROR || r.status == STUTTER_OK) {
+      m->in_failed = 1;
+      strncpy(m->in_error, r.error != NULL ? r.error : "protocol_error", sizeof m->in_error - 1);
+    } else {
+      return; /* nothing more has arrived */
+    }
+  }
+}
+
 /* mbedtls_ssl_send_t (ssl.h): "the number of bytes sent if any, or a non-zero error code. If
  * performing non-blocking I/O, MBEDTLS_ERR_SSL_WANT_WRITE must be returned when the operation
  * would block." */
@@ -223,7 +270,10 @@ static int bio_send(void *ctx, const unsigned char *buf, size_t len) {
       if (m->write_unsent > 0) m->write_unsent -= r.n < m->write_unsent ? r.n : m->write_unsent;
       return (int)r.n;
     case STUTTER_WOULD_BLOCK:
-    case STUTTER_NEED_WRITE: m->att_write = m->call_write_wait = 1; return MBEDTLS_ERR_SSL_WANT_WRITE;
+    case STUTTER_NEED_WRITE:
+      m->att_write = m->call_write_wait = 1;
+      read_ahead(m);
+      return MBEDTLS_ERR_SSL_WANT_WRITE;
     case STUTTER_NEED_READ: m->att_read = 1; return MBEDTLS_ERR_SSL_WANT_READ;
     case STUTTER_EOF: note_lower_error(m, &r, "broken_pipe"); return MBEDTLS_ERR_NET_SEND_FAILED;
     default: note_lower_error(m, &r, "lower_error"); return MBEDTLS_ERR_NET_SEND_FAILED;
@@ -238,12 +288,17 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len) {
   mt *m = (mt *)ctx;
   stutter_result r;
   observe(m);
-  if (m->prefix_len > 0) { /* the previous phase's handover comes first */
-    size_t n = m->prefix_len < len ? m->prefix_len : len;
-    memcpy(buf, m->prefix, n);
-    m->prefix += n;
-    m->prefix_len -= n;
+  if (m->in_end > m->in_begin) { /* the handover, and what read_ahead took */
+    size_t n = m->in_end - m->in_begin < len ? m->in_end - m->in_begin : len;
+    memcpy(buf, m->in + m->in_begin, n);
+    m->in_begin += n;
     return (int)n;
+  }
+  if (m->in_eof) return 0;
+  if (m->in_failed) {
+    r = stutter_error(m->in_error, NULL);
+    note_lower_error(m, &r, "lower_error");
+    return MBEDTLS_ERR_NET_RECV_FAILED;
   }
   if (len > 0x7fffffff) len = 0x7fffffff;
   r = m->lower->read_some(m->lower->ctx, buf, len);
@@ -411,6 +466,7 @@ static void mt_destroy(void *ep) {
   mbedtls_pk_free(&m->key);
   free(m->stage);
   free(m->held);
+  free(m->in);
   free(m);
 }
 
@@ -441,8 +497,16 @@ static void *mt_create(const stutter_endpoint_config *config, const char **error
   m->allow_reneg = stutter_setting_u64(config, "allow_renegotiation", 1) != 0;
   m->lower = config->lower;
   m->host = config->host;
-  m->prefix = config->prefix;
-  m->prefix_len = config->prefix_len;
+  if (config->prefix_len > 0) {
+    m->in = (uint8_t *)malloc(config->prefix_len);
+    if (m->in == NULL) {
+      free(m);
+      *error = "out of memory";
+      return NULL;
+    }
+    memcpy(m->in, config->prefix, config->prefix_len);
+    m->in_end = m->in_size = config->prefix_len;
+  }
   SET_TIME(m);
 
   mbedtls_ssl_init(&m->ssl);
