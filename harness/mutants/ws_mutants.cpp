@@ -129,7 +129,8 @@ class close_code_rewriter final : public byte_stream {
 // Our server's websocket phase over the rewriter; still visible to the checks as ours.
 class code_rewriting_phase final : public runner::phase, public runner::websocket_phase_view {
  public:
-  explicit code_rewriting_phase(runner::phase_context ctx) : rewriter_(std::make_unique<close_code_rewriter>(ctx.lower)) {
+  explicit code_rewriting_phase(runner::phase_context ctx, bool hide_failure_code = false)
+      : rewriter_(std::make_unique<close_code_rewriter>(ctx.lower)), hide_failure_code_(hide_failure_code) {
     runner::phase_context inner{ctx.kind, ctx.role, ctx.config, *rewriter_, std::move(ctx.prefix), ctx.entropy};
     inner_ = std::make_unique<runner::websocket_phase>(std::move(inner));
   }
@@ -138,11 +139,16 @@ class code_rewriting_phase final : public runner::phase, public runner::websocke
   io_result close(std::uint16_t code) override { return inner_->close(code); }
   io_result ping(const_bytes data) override { return inner_->ping(data); }
   std::vector<byte> handover() override { return inner_->handover(); }
-  runner::ws_close_facts close_facts() const override { return inner_->close_facts(); }
+  runner::ws_close_facts close_facts() const override {
+    runner::ws_close_facts f = inner_->close_facts();
+    if (hide_failure_code_) f.failure_code = 0;
+    return f;
+  }
   std::string_view engine() const override { return inner_->engine(); }
 
  private:
   std::unique_ptr<close_code_rewriter> rewriter_;  // declared first: outlives inner_
+  bool hide_failure_code_;
   std::unique_ptr<runner::websocket_phase> inner_;
 };
 
@@ -260,6 +266,13 @@ std::unique_ptr<runner::phase> ws_ignores_close_code::make_phase(runner::phase_c
     return std::make_unique<code_ignoring_phase>(std::move(ctx));
   }
   if (ctx.kind == layer::websocket) return std::make_unique<code_rewriting_phase>(std::move(ctx));
+  return stack_factory::make_phase(std::move(ctx));
+}
+
+std::unique_ptr<runner::phase> ws_ignores_close_code_silently::make_phase(runner::phase_context ctx) {
+  if (ctx.kind == layer::websocket && ctx.role == endpoint_id::server) {
+    return std::make_unique<code_rewriting_phase>(std::move(ctx), /*hide_failure_code=*/true);
+  }
   return stack_factory::make_phase(std::move(ctx));
 }
 

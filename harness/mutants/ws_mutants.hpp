@@ -59,4 +59,12 @@ class ws_drops_pongs final : public runner::stack_factory {
   std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
 };
 
+// Not a named implementation (tests use it directly): the server of ws_ignores_close_code
+// whose phase, like a foreign stack's, does not say which code it failed the connection
+// with: its wrong close code is caught by an expect_error step's close_codes alone.
+class ws_ignores_close_code_silently final : public runner::stack_factory {
+ public:
+  std::unique_ptr<runner::phase> make_phase(runner::phase_context ctx) override;
+};
+
 }  // namespace stutter::mutants

@@ -73,6 +73,22 @@ BOOST_AUTO_TEST_CASE(close_code_scenarios_catch_a_stack_that_sends_the_wrong_cod
   BOOST_TEST((runner::run_scenario(s, {.factory = &broken}).verdict == scenario::verdict::pass));
 }
 
+// expect_error's close_codes judge the close frame of a stack that does not say which code it
+// failed with: a server whose 1002/1007/1009 becomes 1000 breaks close.orderly by them alone.
+BOOST_AUTO_TEST_CASE(close_codes_catch_a_wrong_failure_code_the_stack_does_not_report) {
+  mutants::ws_ignores_close_code_silently broken;
+  const fs::path dir = fs::path(STUTTER_SOURCE_DIR) / "scenarios" / "websocket";
+  for (const char* name : {"3-reserved-bits/ws-3.1-rsv-4-opcode-1.json", "6-utf8/ws-6.3-invalid-overlong.json",
+                           "9-limits/ws-9.1-over-max-message.json"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const auto s = scenario::load_scenario_file(dir / name);
+      const auto r = runner::run_scenario(s, {.factory = &broken});
+      BOOST_TEST(r.invariant.value_or("") == "close.orderly", r.message);
+      BOOST_TEST(r.message.find("the scenario expects one of") != std::string::npos, r.message);
+    }
+  }
+}
+
 // The pong check is live on the corpus: a server whose pongs never reach the wire fails
 // every ping scenario with ws.rfc6455.pong, and still passes one without pings.
 BOOST_AUTO_TEST_CASE(ping_scenarios_catch_a_server_that_never_answers) {
