@@ -48,18 +48,25 @@ constexpr std::size_t stderr_keep = 2048;
 // (recorded by a re-run); its message shows the last crash_message_events.
 constexpr std::size_t crash_tail_events = 20;
 constexpr std::size_t crash_message_events = 5;
+// Requests queued at a worker at most (run_queue): enough that it never waits for this
+// process between items; few and small enough that neither side's socket buffer fills (a
+// blocked send while the other side is blocked writing its answer would be a deadlock).
+constexpr std::size_t max_queued = 3;
+constexpr std::size_t max_queued_bytes = 64 * 1024;
 
 // ---------------------------------------------------------------- codec
 
 class writer {
  public:
+  writer() = default;
+  // Starts a record (see "records over a socket"): room for its length, then its kind.
+  explicit writer(char kind) {
+    out_.assign(4, '\0');
+    out_ += kind;
+  }
   void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u32(std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
-  void u64(std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) u8(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
+  void u32(std::uint32_t v) { little_endian(v, 4); }
+  void u64(std::uint64_t v) { little_endian(v, 8); }
   void str(std::string_view s) {
     u64(s.size());
     out_.append(s.data(), s.size());
@@ -68,9 +75,21 @@ class writer {
     u64(b.size());
     out_.append(reinterpret_cast<const char*>(b.data()), b.size());
   }
+  void raw(std::string_view s) { out_.append(s.data(), s.size()); }
   std::string take() { return std::move(out_); }
+  // A record's bytes, its length filled in (writers made with a kind only).
+  std::string record() {
+    const auto n = static_cast<std::uint32_t>(out_.size() - 4);
+    for (int i = 0; i < 4; ++i) out_[static_cast<std::size_t>(i)] = static_cast<char>(n >> (8 * i));
+    return std::move(out_);
+  }
 
  private:
+  void little_endian(std::uint64_t v, int n) {
+    char b[8];
+    for (int i = 0; i < n; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    out_.append(b, static_cast<std::size_t>(n));
+  }
   std::string out_;
 };
 
@@ -210,6 +229,148 @@ std::optional<std::string> get_optional(reader& r) {
   return r.str();
 }
 
+// The scenario travels in binary, every field (cheaper than its JSON by far: payloads would go
+// as hex). encode_request checks that it gives the scenario back (codec_keeps), else sends
+// the JSON.
+void put_u16s(writer& w, const std::vector<std::uint16_t>& v) {
+  w.u64(v.size());
+  for (auto x : v) w.u32(x);
+}
+
+void put_endpoint(writer& w, const scenario::endpoint& e) {
+  w.u64(e.stack.size());
+  for (auto l : e.stack) w.u8(static_cast<std::uint8_t>(l));
+  const scenario::settings& c = e.config;
+  w.str(c.separator);
+  w.u32(c.max_line);
+  w.str(c.length_prefix);
+  w.u32(c.max_record);
+  w.u8(c.strict ? 1 : 0);
+  for (auto v : {c.buffer_capacity, c.read_block, c.max_message, c.fragment_size, c.max_header_bytes, c.max_headers})
+    w.u32(v);
+  w.str(c.tls_version);
+  w.u8(c.allow_renegotiation ? 1 : 0);
+  w.u64(e.workload.size());
+  for (const auto& st : e.workload) {
+    w.u8(static_cast<std::uint8_t>(st.kind));
+    w.bytes(st.data);
+    w.u8(static_cast<std::uint8_t>(st.type));
+    w.str(st.error);
+    put_u16s(w, st.close_codes);
+    w.u32(st.code);
+    w.u32(st.delay);
+  }
+}
+
+scenario::endpoint get_endpoint(reader& r) {
+  scenario::endpoint e;
+  e.stack.resize(r.count());
+  for (auto& l : e.stack) l = static_cast<scenario::layer>(r.u8());
+  scenario::settings& c = e.config;
+  c.separator = r.str();
+  c.max_line = r.u32();
+  c.length_prefix = r.str();
+  c.max_record = r.u32();
+  c.strict = r.u8() != 0;
+  for (auto* v : {&c.buffer_capacity, &c.read_block, &c.max_message, &c.fragment_size, &c.max_header_bytes, &c.max_headers})
+    *v = r.u32();
+  c.tls_version = r.str();
+  c.allow_renegotiation = r.u8() != 0;
+  e.workload.resize(r.count());
+  for (auto& st : e.workload) {
+    st.kind = static_cast<scenario::step_kind>(r.u8());
+    st.data = r.bytes();
+    st.type = static_cast<scenario::message_type>(r.u8());
+    st.error = r.str();
+    st.close_codes.resize(r.count());
+    for (auto& x : st.close_codes) x = static_cast<std::uint16_t>(r.u32());
+    st.code = static_cast<std::uint16_t>(r.u32());
+    st.delay = r.u32();
+  }
+  return e;
+}
+
+void put_scenario(writer& w, const scenario::scenario& s) {
+  w.u32(static_cast<std::uint32_t>(s.version));
+  for (const std::string* t : {&s.name, &s.description, &s.category, &s.rule, &s.peer}) w.str(*t);
+  w.u8(static_cast<std::uint8_t>(s.peer_role));
+  w.u8(s.peer_identity ? 1 : 0);
+  if (s.peer_identity) {
+    w.str(s.peer_identity->name);
+    w.str(s.peer_identity->version);
+    w.str(s.peer_identity->sha256);
+  }
+  w.u64(s.seed);
+  w.u64(s.max_steps);
+  w.str(s.commit);
+  w.u32(s.net.capacity);
+  w.u32(s.net.latency);
+  w.u8(s.fault.explicit_schedule ? 1 : 0);
+  w.u64(s.fault.schedule.size());
+  for (const auto& d : s.fault.schedule) {
+    w.u8(static_cast<std::uint8_t>(d.endpoint));
+    w.u8(static_cast<std::uint8_t>(d.dir));
+    w.u64(d.op);
+    w.u8(static_cast<std::uint8_t>(d.kind));
+    w.u32(d.amount);
+  }
+  w.u64(s.fault.swarm.size());
+  for (const auto& [kind, rate] : s.fault.swarm) {
+    w.u8(static_cast<std::uint8_t>(kind));
+    w.u32(rate.per_mille);
+    w.u32(rate.max_amount);
+  }
+  put_endpoint(w, s.client);
+  put_endpoint(w, s.server);
+  w.u8(static_cast<std::uint8_t>(s.expect.expected));
+  put_optional(w, s.expect.invariant);
+  put_optional(w, s.expect.message);
+  w.u8(s.expect.at ? static_cast<std::uint8_t>(*s.expect.at) + 1 : 0);
+}
+
+scenario::scenario get_scenario(reader& r) {
+  scenario::scenario s;
+  s.version = static_cast<int>(r.u32());
+  for (std::string* t : {&s.name, &s.description, &s.category, &s.rule, &s.peer}) *t = r.str();
+  s.peer_role = static_cast<scenario::placement>(r.u8());
+  if (r.u8() != 0) {
+    scenario::implementation_identity id;
+    id.name = r.str();
+    id.version = r.str();
+    id.sha256 = r.str();
+    s.peer_identity = std::move(id);
+  }
+  s.seed = r.u64();
+  s.max_steps = r.u64();
+  s.commit = r.str();
+  s.net.capacity = r.u32();
+  s.net.latency = r.u32();
+  s.fault.explicit_schedule = r.u8() != 0;
+  s.fault.schedule.resize(r.count());
+  for (auto& d : s.fault.schedule) {
+    d.endpoint = static_cast<sim::endpoint_id>(r.u8());
+    d.dir = static_cast<sim::direction>(r.u8());
+    d.op = r.u64();
+    d.kind = static_cast<sim::fault_kind>(r.u8());
+    d.amount = r.u32();
+  }
+  const std::uint64_t kinds = r.count();
+  for (std::uint64_t i = 0; i < kinds; ++i) {
+    const auto kind = static_cast<sim::fault_kind>(r.u8());
+    sim::fault_rate rate;
+    rate.per_mille = r.u32();
+    rate.max_amount = r.u32();
+    s.fault.swarm[kind] = rate;
+  }
+  s.client = get_endpoint(r);
+  s.server = get_endpoint(r);
+  s.expect.expected = static_cast<scenario::verdict>(r.u8());
+  s.expect.invariant = get_optional(r);
+  s.expect.message = get_optional(r);
+  if (const auto at = r.u8(); at != 0) s.expect.at = static_cast<sim::endpoint_id>(at - 1);
+  return s;
+}
+
 // ---------------------------------------------------------------- records over a socket
 
 bool write_all(int fd, const char* data, std::size_t n) {
@@ -223,50 +384,92 @@ bool write_all(int fd, const char* data, std::size_t n) {
   return true;
 }
 
-bool send_record(int fd, const std::string& payload) {
-  char head[4];
-  const auto n = static_cast<std::uint32_t>(payload.size());
-  for (int i = 0; i < 4; ++i) head[i] = static_cast<char>(n >> (8 * i));
-  return write_all(fd, head, 4) && write_all(fd, payload.data(), payload.size());
-}
+// A record made by writer(kind).record(): one write.
+bool send_record(int fd, const std::string& record) { return write_all(fd, record.data(), record.size()); }
 
-bool read_all(int fd, char* data, std::size_t n) {
-  while (n > 0) {
-    const ssize_t k = ::read(fd, data, n);
-    if (k < 0 && errno == EINTR) continue;
-    if (k <= 0) return false;
-    data += k;
-    n -= static_cast<std::size_t>(k);
+// Blocking, buffered: the worker's side. Each record without its length.
+class record_reader {
+ public:
+  explicit record_reader(int fd) : fd_(fd) {}
+  std::optional<std::string> next() {
+    while (true) {
+      if (buf_.size() - pos_ >= 4) {
+        std::uint32_t n = 0;
+        for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(buf_[pos_ + i])) << (8 * i);
+        if (buf_.size() - pos_ - 4 >= n) {
+          std::string record = buf_.substr(pos_ + 4, n);
+          pos_ += 4 + n;
+          return record;
+        }
+      }
+      buf_.erase(0, pos_);
+      pos_ = 0;
+      char chunk[65536];
+      const ssize_t k = ::read(fd_, chunk, sizeof chunk);
+      if (k < 0 && errno == EINTR) continue;
+      if (k <= 0) return std::nullopt;
+      buf_.append(chunk, static_cast<std::size_t>(k));
+    }
   }
-  return true;
-}
 
-// Blocking: the worker's side.
-std::optional<std::string> receive_record(int fd) {
-  unsigned char head[4];
-  if (!read_all(fd, reinterpret_cast<char*>(head), 4)) return std::nullopt;
-  std::uint32_t n = 0;
-  for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(head[i]) << (8 * i);
-  std::string payload(n, '\0');
-  if (!read_all(fd, payload.data(), n)) return std::nullopt;
-  return payload;
-}
+ private:
+  int fd_;
+  std::string buf_;
+  std::size_t pos_ = 0;
+};
 
-// Records: a request holds flags, the file name and the scenario; the worker answers with
-// records whose first byte says what they are. After a crash the item runs again with
-// request_stream_events, and the worker sends every trace event as it is recorded.
-constexpr std::uint8_t request_seed_overridden = 1;
-constexpr std::uint8_t request_stream_events = 2;
+// Records: u32 little-endian length, then that many bytes, the first of which says what the
+// record is. A request holds flags, the file name and the scenario; the worker answers it
+// with an outcome record. Requests may queue up: the worker answers them in order. After a
+// crash the item runs again with request_stream_events, and the worker sends every trace
+// event as it is recorded before the outcome.
+constexpr char record_request = 'q';
 constexpr char record_outcome = 'o';  // the work_outcome (encode_outcome): the answer
 constexpr char record_run = 'r';      // streaming: a run (of execute's two) starts
 constexpr char record_event = 'e';    // streaming: one trace event (put_event)
+constexpr std::uint8_t request_seed_overridden = 1;
+constexpr std::uint8_t request_stream_events = 2;
+// The outcome as execute() made it. Without it, a passing run's trace events and wire bytes
+// stay in the worker: the results document, the report and the terminal show them only for
+// the other verdicts (results_json.cpp, output.cpp).
+constexpr std::uint8_t request_full_outcome = 4;
+// The scenario as saved JSON instead of put_scenario's codec (see codec_keeps).
+constexpr std::uint8_t request_json_scenario = 8;
 
-std::string encode_request(const work_item& item, bool stream_events) {
-  writer w;
-  w.u8((item.seed_overridden ? request_seed_overridden : 0) | (stream_events ? request_stream_events : 0));
-  w.str(item.file);
-  w.str(scenario::save_scenario(item.scenario));
-  return w.take();
+// Whether `coded` (put_scenario's bytes) gives `s` back. scenario::scenario has operator==,
+// so a field added to the type and not to the codec is found here, on the first scenario
+// that sets it; builds with assertions then say so, once.
+bool codec_keeps(const scenario::scenario& s, std::string_view coded) {
+  reader r(coded);
+  if (get_scenario(r) == s) return true;
+#ifndef NDEBUG
+  static std::once_flag said;
+  std::call_once(said, [] {
+    std::fprintf(stderr,
+                 "stutter: isolation: the scenario codec misses a field of scenario::scenario (put_scenario and "
+                 "get_scenario in harness/cli/isolation.cpp); such scenarios go to the worker as JSON\n");
+  });
+#endif
+  return false;
+}
+
+std::string encode_request(const work_item& item, bool stream_events, bool full_outcome) {
+  writer w(record_request);
+  const std::uint8_t flags = (item.seed_overridden ? request_seed_overridden : 0) |
+                             (stream_events ? request_stream_events : 0) | (full_outcome ? request_full_outcome : 0);
+  writer coded;
+  put_scenario(coded, item.scenario);
+  const std::string scenario_bytes = coded.take();
+  if (codec_keeps(item.scenario, scenario_bytes)) {
+    w.u8(flags);
+    w.str(item.file);
+    w.raw(scenario_bytes);
+  } else {  // a field the codec does not know: the JSON knows every field
+    w.u8(flags | request_json_scenario);
+    w.str(item.file);
+    w.str(scenario::save_scenario(item.scenario));
+  }
+  return w.record();
 }
 
 std::string signal_name(int sig) {
@@ -327,9 +530,12 @@ void near_limit_handler(int sig) {
 
 // ---------------------------------------------------------------- codec (public)
 
-std::string encode_outcome(const work_outcome& o) {
+namespace {
+
+// The outcome; without `trace` a passing run's events and wire bytes are left out.
+void put_outcome(writer& w, const work_outcome& o, bool trace) {
   const runner::run_result& r = o.result;
-  writer w;
+  if (r.verdict != scenario::verdict::pass) trace = true;
   w.u8(static_cast<std::uint8_t>(r.verdict));
   w.u8(static_cast<std::uint8_t>(r.observed));
   put_optional(w, r.invariant);
@@ -354,14 +560,22 @@ std::string encode_outcome(const work_outcome& o) {
     w.u8(static_cast<std::uint8_t>(d.kind));
     w.u32(d.amount);
   }
-  w.u64(r.events.size());
-  for (const auto& e : r.events) put_event(w, e);
-  for (const auto& wire : r.wire) w.bytes(wire);
+  w.u64(trace ? r.events.size() : 0);
+  if (trace)
+    for (const auto& e : r.events) put_event(w, e);
+  for (const auto& wire : r.wire) w.bytes(trace ? wire : std::vector<std::uint8_t>{});
   w.u64(r.invariants.size());
   for (const auto& i : r.invariants) w.str(i);
   w.u8(r.replayable ? 1 : 0);
   w.u8(o.deterministic ? 1 : 0);
   w.str(o.determinism_message);
+}
+
+}  // namespace
+
+std::string encode_outcome(const work_outcome& o) {
+  writer w;
+  put_outcome(w, o, true);
   return w.take();
 }
 
@@ -429,32 +643,39 @@ int worker_main(int argc, char** argv) {
     ::sigaction(SIGBUS, &sa, nullptr);
   }
 #endif
+  record_reader requests(fd);
   while (true) {
-    auto request = receive_record(fd);
+    auto request = requests.next();
     if (!request) return 0;  // the parent closed the socket: done
     reader rd(*request);
+    if (rd.u8() != static_cast<std::uint8_t>(record_request)) {
+      std::fprintf(stderr, "stutter __worker: not a request\n");
+      return 2;
+    }
     work_item item;
     const std::uint8_t flags = rd.u8();
     item.seed_overridden = (flags & request_seed_overridden) != 0;
     item.file = rd.str();
-    const std::string json = rd.str();
-    item.scenario = scenario::parse_scenario(json, item.file.empty() ? "<work item>" : item.file);
+    item.scenario = (flags & request_json_scenario) != 0
+                        ? scenario::parse_scenario(rd.str(), item.file.empty() ? "<work item>" : item.file)
+                        : get_scenario(rd);
     work_outcome out;
     if ((flags & request_stream_events) != 0) {
       // A re-run after a crash: each event leaves the process as soon as it is recorded.
       runner::run_options options;
       options.keep_events = 0;
       options.on_event = [fd](const sim::trace_event& e) {
-        writer w;
-        w.u8(record_event);
+        writer w(record_event);
         put_event(w, e);
-        (void)send_record(fd, w.take());
+        (void)send_record(fd, w.record());
       };
-      out = execute(item, options, [fd](int) { (void)send_record(fd, std::string(1, record_run)); });
+      out = execute(item, options, [fd](int) { (void)send_record(fd, writer(record_run).record()); });
     } else {
       out = execute(item);
     }
-    if (!send_record(fd, std::string(1, record_outcome) + encode_outcome(out))) return 0;
+    writer w(record_outcome);
+    put_outcome(w, out, (flags & request_full_outcome) != 0);
+    if (!send_record(fd, w.record())) return 0;
   }
 }
 
@@ -481,7 +702,9 @@ std::string with_options(const char* variable, std::string_view more) {
 //   hard_rss_limit_mb=N       the memory limit (RLIMIT_AS cannot work under ASan)
 //   max_allocation_size_mb=N  a single allocation beyond the limit fails, as under RLIMIT_AS
 //   allocator_may_return_null=1  ... by returning NULL (as malloc does under RLIMIT_AS)
-std::vector<std::string> worker_environment([[maybe_unused]] const isolation_options& o) {
+//   symbolize=0               for a trace re-run only (with_trace_tail): its report is not
+//                             shown, and symbolizing a stack takes the better part of a second
+std::vector<std::string> worker_environment([[maybe_unused]] const isolation_options& o, [[maybe_unused]] bool trace_rerun) {
   std::vector<std::string> env;
   for (char** e = environ; *e != nullptr; ++e) {
 #ifdef STUTTER_ISOLATION_ASAN
@@ -496,8 +719,9 @@ std::vector<std::string> worker_environment([[maybe_unused]] const isolation_opt
     const std::string mib = std::to_string(o.memory_limit_mib);
     asan += ":hard_rss_limit_mb=" + mib + ":max_allocation_size_mb=" + mib + ":allocator_may_return_null=1";
   }
-  env.push_back(with_options("ASAN_OPTIONS", asan));
-  env.push_back(with_options("UBSAN_OPTIONS", "log_path=stderr"));  // UBSan's common flags come last
+  const std::string common = trace_rerun ? ":symbolize=0" : "";
+  env.push_back(with_options("ASAN_OPTIONS", asan + common));
+  env.push_back(with_options("UBSAN_OPTIONS", "log_path=stderr" + common));  // UBSan's common flags come last
 #endif
   return env;
 }
@@ -704,7 +928,8 @@ struct worker_pool::worker {
     return status;
   }
 
-  void start(const isolation_options& o) {
+  // A fresh worker process; `trace_rerun`: one for a crash's trace re-run (with_trace_tail).
+  void start(const isolation_options& o, bool trace_rerun = false) {
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) throw std::system_error(errno, std::generic_category(), "socketpair");
     int ep[2];
@@ -713,7 +938,7 @@ struct worker_pool::worker {
     // only async-signal-safe functions (the parent has other threads).
     const std::string fd_arg = std::to_string(worker_fd);
     const std::string limit_arg = std::to_string(o.memory_limit_mib);
-    std::vector<std::string> env_store = worker_environment(o);
+    std::vector<std::string> env_store = worker_environment(o, trace_rerun);
     std::vector<char*> envp;
     for (auto& v : env_store) envp.push_back(v.data());
     envp.push_back(nullptr);
@@ -922,31 +1147,38 @@ void attach_tail(work_outcome& crashed, const trace_tail& tail, const work_outco
 
 }  // namespace
 
+std::chrono::steady_clock::time_point worker_pool::deadline_from(std::chrono::steady_clock::time_point start) const {
+  return start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                     std::chrono::duration<double>(options_.wall_timeout));
+}
+
+work_outcome worker_pool::crashed(worker& w, const work_item& item) {
+  const int status = w.reap(std::chrono::milliseconds(2000));
+  w.drain_to_eof();
+  w.close_fds();
+  return isolation_outcome(item, scenario::verdict::crash, std::nullopt,
+                           crash_message(status, w.log, options_.memory_limit_mib));
+}
+
+work_outcome worker_pool::hung(worker& w, const work_item& item) {
+  ::kill(w.pid, SIGKILL);
+  w.reap(std::chrono::milliseconds(2000));
+  w.close_fds();
+  return isolation_outcome(item, scenario::verdict::hang, std::string("liveness.progress"),
+                           "wall clock: no answer within " + seconds_text(options_.wall_timeout) +
+                               " s (the worker was killed)");
+}
+
 work_outcome worker_pool::attempt(worker& w, const work_item& item, trace_tail* tail) {
   if (!w.alive()) w.start(options_);
   w.log.clear();
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                             std::chrono::duration<double>(options_.wall_timeout));
-  auto died = [&] {
-    const int status = w.reap(std::chrono::milliseconds(2000));
-    w.drain_to_eof();
-    w.close_fds();
-    return isolation_outcome(item, scenario::verdict::crash, std::nullopt,
-                             crash_message(status, w.log, options_.memory_limit_mib));
-  };
-  if (!send_record(w.sock, encode_request(item, tail != nullptr))) return died();
+  const auto deadline = deadline_from(std::chrono::steady_clock::now());
+  if (!send_record(w.sock, encode_request(item, tail != nullptr, options_.full_outcomes))) return crashed(w, item);
   std::string record;
   while (true) {
     switch (w.next_record(deadline, record)) {
-      case worker::wait_result::died: return died();
-      case worker::wait_result::timed_out:
-        ::kill(w.pid, SIGKILL);
-        w.reap(std::chrono::milliseconds(2000));
-        w.close_fds();
-        return isolation_outcome(item, scenario::verdict::hang, std::string("liveness.progress"),
-                                 "wall clock: no answer within " + seconds_text(options_.wall_timeout) +
-                                     " s (the worker was killed)");
+      case worker::wait_result::died: return crashed(w, item);
+      case worker::wait_result::timed_out: return hung(w, item);
       case worker::wait_result::record: break;
     }
     const std::string_view body = std::string_view(record).substr(record.empty() ? 0 : 1);
@@ -966,16 +1198,100 @@ work_outcome worker_pool::attempt(worker& w, const work_item& item, trace_tail* 
   }
 }
 
+work_outcome worker_pool::with_trace_tail(worker& w, const work_item& item, work_outcome crash) {
+  // The crashed worker's trace died with it: the same item again, in a fresh worker that
+  // sends each event as it is recorded, gives the events that led to the crash. That worker
+  // is for this only (its sanitizer reports would not be symbolized).
+  trace_tail tail;
+  if (w.alive()) w.finish_stop();
+  w.start(options_, /*trace_rerun=*/true);
+  const work_outcome again = attempt(w, item, &tail);
+  w.finish_stop();
+  attach_tail(crash, tail, again);
+  return crash;
+}
+
 work_outcome worker_pool::run(unsigned slot, const work_item& item) {
   worker& w = *workers_.at(slot);
   work_outcome out = attempt(w, item, nullptr);
   if (out.result.observed != scenario::verdict::crash) return out;
-  // The crashed worker's trace died with it: the same item again, in a fresh worker that
-  // sends each event as it is recorded, gives the events that led to the crash.
-  trace_tail tail;
-  const work_outcome again = attempt(w, item, &tail);
-  attach_tail(out, tail, again);
-  return out;
+  return with_trace_tail(w, item, std::move(out));
+}
+
+void worker_pool::run_queue(unsigned slot, const std::vector<work_item>& items, std::atomic<std::size_t>& next,
+                            std::vector<work_outcome>& outcomes, const std::function<void()>& finished) {
+  worker& w = *workers_.at(slot);
+  // Requests sent and not yet answered, oldest first: the worker runs the first now.
+  struct sent {
+    std::size_t index;
+    std::size_t bytes;
+  };
+  std::deque<sent> queue;
+  std::size_t queued_bytes = 0;
+  std::deque<std::size_t> again;  // taken from `next`, to be sent (to a fresh worker: the last one died)
+  std::optional<std::pair<std::size_t, std::string>> held;  // encoded, waiting for room in the queue
+  bool more = true;
+  auto started = std::chrono::steady_clock::now();  // when the worker began the first in the queue
+  std::string record;
+  while (true) {
+    // Top up the queue: a few requests, so that the worker never waits for this process.
+    while (queue.size() < max_queued) {
+      if (!held) {
+        std::size_t i = 0;
+        if (!again.empty()) {
+          i = again.front();
+          again.pop_front();
+        } else if (!more || (i = next++) >= items.size()) {
+          more = false;
+          break;
+        }
+        held.emplace(i, encode_request(items[i], false, options_.full_outcomes));
+      }
+      if (!queue.empty() && queued_bytes + held->second.size() > max_queued_bytes) break;
+      if (!w.alive()) {
+        w.start(options_);
+        w.log.clear();
+      }
+      if (queue.empty()) started = std::chrono::steady_clock::now();
+      queue.push_back({held->first, held->second.size()});
+      queued_bytes += held->second.size();
+      const bool delivered = send_record(w.sock, held->second);
+      held.reset();
+      if (!delivered) break;  // it died: next_record says so
+    }
+    if (queue.empty()) return;
+    const sent front = queue.front();
+    queue.pop_front();
+    queued_bytes -= front.bytes;
+    const work_item& item = items[front.index];
+    work_outcome out;
+    switch (w.next_record(deadline_from(started), record)) {
+      case worker::wait_result::record:
+        if (record.empty() || record[0] != record_outcome) throw std::runtime_error("isolation: a worker's answer is not an outcome");
+        out = decode_outcome(std::string_view(record).substr(1));
+        w.log.clear();  // its stderr so far belongs to this item
+        started = std::chrono::steady_clock::now();
+        break;
+      case worker::wait_result::died:
+        out = crashed(w, item);
+        break;
+      case worker::wait_result::timed_out:
+        out = hung(w, item);
+        break;
+    }
+    if (!w.alive()) {  // the rest of the queue goes to a fresh worker, in order (before `held`)
+      if (held) {
+        again.push_front(held->first);
+        held.reset();
+      }
+      for (auto it = queue.rbegin(); it != queue.rend(); ++it) again.push_front(it->index);
+      queue.clear();
+      queued_bytes = 0;
+      if (out.result.observed == scenario::verdict::crash) out = with_trace_tail(w, item, std::move(out));
+    }
+    outcomes[front.index] = std::move(out);
+    if (finished) finished();
+  }
 }
 
 bool wants_isolation(const std::vector<work_item>& items) {
@@ -1002,14 +1318,13 @@ std::vector<work_outcome> run_pooled(worker_pool& pool, const std::vector<work_i
   std::atomic<std::size_t> done{0};
   std::mutex report;
   auto job = [&](unsigned slot) {
-    for (std::size_t i = next++; i < items.size(); i = next++) {
-      outcomes[i] = pool.run(slot, items[i]);
+    pool.run_queue(slot, items, next, outcomes, [&] {
       const std::size_t finished = ++done;
       if (progress) {
         std::lock_guard lock(report);
         progress(finished);
       }
-    }
+    });
   };
   jobs = std::max(1u, std::min<unsigned>({jobs, pool.slots(), static_cast<unsigned>(std::max<std::size_t>(1, items.size()))}));
   std::vector<std::thread> threads;

@@ -39,13 +39,16 @@ count() {  # count FILE TEXT: lines holding TEXT
 # The results document without its wall-clock durations.
 normalised() { grep -v '"duration_ms"' "$1"; }
 
-# (a) isolated and in-process runs give the same document (trace hashes, verdicts, messages).
-run 0 "line corpus isolated" -- "$stutter" run scenarios/line --isolate -j2 --json "$work/iso.json" -q
-run 0 "line corpus in process" -- "$stutter" run scenarios/line --no-isolate --json "$work/in.json" -q
+# (a) isolated and in-process runs give the same document (trace hashes, verdicts, messages,
+# and the timelines and wire bytes of the runs that did not pass: the mutants' xfails).
+corpus=(scenarios/line scenarios/mutants scenarios/handover scenarios/faults)
+run 0 "corpus isolated" -- "$stutter" run "${corpus[@]}" --isolate -j2 --json "$work/iso.json" -q
+run 0 "corpus in process" -- "$stutter" run "${corpus[@]}" --no-isolate --json "$work/in.json" -q
 if ! diff <(normalised "$work/iso.json") <(normalised "$work/in.json") >"$work/out"; then
   fail "isolated results differ from in-process ones"
 fi
 has "$work/iso.json" '"trace_hash"' "results carry trace hashes"
+has "$work/iso.json" '"verdict": "xfail"' "the corpus has runs with timelines"
 
 # (b) a segfault on the first receive: every run that receives is a crash naming SIGSEGV, exit 1,
 # and every scenario is still reported; JUnit counts crashes as failures (e).
