@@ -776,8 +776,10 @@ static stutter_result mt_renegotiate(void *ep) {
   int ret;
   begin(m);
   if (m->error != NULL) return fail(m, m->error, NULL);
-  if (!m->allow_reneg) return fail(m, "renegotiation_disabled", "allow_renegotiation is false");
-  if (m->shut != 0) return fail(m, "write_after_shutdown", "renegotiate after shutdown_write");
+  /* Refusals are the request's answer, not sticky (plugin.h); the layer refuses these two
+   * itself before it asks. */
+  if (!m->allow_reneg) return stutter_error("renegotiation_disabled", "allow_renegotiation is false");
+  if (m->shut != 0) return stutter_error("write_after_shutdown", "renegotiate after shutdown_write");
   /* Not now: the initial handshake or a renegotiation is in progress, or (server) a
    * HelloRequest is out and the client has not answered (mbedtls_ssl_renegotiate would send
    * another one). */
@@ -806,7 +808,16 @@ static stutter_result mt_shutdown_write(void *ep) {
   int spins = 0, ret;
   stutter_result r;
   begin(m);
-  if (m->error != NULL) return fail(m, m->error, NULL);
+  if (m->error != NULL) {
+    /* The cleanup call after an error (plugin.h, section 3): the fatal alert mbedTLS queued
+     * for the failure goes out, waiting while that would block, so the peer fails with the
+     * same cause; then the error again. */
+    if (m->ssl.out_left != 0 && !m->lower_failed) {
+      ret = mbedtls_ssl_flush_output(&m->ssl);
+      if (is_want(ret) && waited(m, ret, OP_WRITE, &r)) return r;
+    }
+    return sticky(m);
+  }
   if (m->shut == 3) return stutter_ok(0);
   if (m->shut == 0) {
     /* mbedTLS: mbedtls_ssl_close_notify sends nothing unless the handshake is over, and with
