@@ -136,6 +136,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string written = text_of(s.written);
   const auto& fields = client ? ch->headers() : sh->headers();
 
+  if (std::getenv("STUTTER_FUZZ_DEBUG")) {
+    std::fprintf(stderr, "%s, strict %d, max_line %zu, max_headers %zu, max_header_bytes %zu: %s after %zu of %zu bytes; "
+                 "head of %zu bytes; wrote %s\n",
+                 client ? "client" : "server", limits.strict, limits.max_line, limits.max_headers, limits.max_header_bytes,
+                 end.ok() ? "ok" : error_name(end.ec).c_str(), s.position(), all.size(), model.consumed,
+                 written.substr(0, 120).c_str());
+  }
   if (end.ok()) {
     FUZZ_CHECK(have_head, "the handshake succeeded without a complete head");
     bytes handed = client ? ch->handover() : sh->handover();
