@@ -10,8 +10,8 @@
 //       monitor) against the built-in reference stack at both ends.
 //   explore_isolated_line_length / explore_in_process_line_length
 //       The same plug-in runs as `stutter explore` executes them: cli::execute (the run and
-//       its determinism re-run, keeping the events a report may draw) in this process, against a cli::worker_pool with one worker
-//       (the scenario sent to a reused worker process, a copy of this program started as
+//       its determinism re-run, keeping the events a report may draw) in this process, against a cli::executor with one worker
+//       (the scenarios queued at a reused worker process, a copy of this program started as
 //       `__worker`, and the outcome sent back). Wall-clock time: the isolated runs' work is
 //       done in the worker process, where this process's CPU clock does not see it.
 //   explore_isolated_cpu_line_length / explore_in_process_cpu_line_length
@@ -155,16 +155,30 @@ void explore_in_process_cpu_line_length(benchmark::State& state) {
 }
 BENCHMARK(explore_in_process_cpu_line_length)->Unit(benchmark::kMillisecond)->UseManualTime();
 
+// Isolated as `stutter explore` runs it: one executor across all batches (its worker reused,
+// requests queued at the worker), started before the clock runs.
+std::vector<cli::work_item> explore_items() {
+  std::vector<cli::work_item> items;
+  for (std::uint64_t seed = 0; seed < seeds; ++seed) items.push_back(explore_item(seed));
+  return items;
+}
+
+bool run_isolated(benchmark::State& state, cli::executor& ex, const std::vector<cli::work_item>& items) {
+  const auto outcomes = ex.run_all(items, 1);
+  for (std::uint64_t seed = 0; seed < seeds; ++seed) {
+    if (!check(state, outcomes[seed], seed)) return false;
+    benchmark::DoNotOptimize(outcomes[seed].result.trace_hash);
+  }
+  return true;
+}
+
 void explore_isolated_cpu_line_length(benchmark::State& state) {
-  cli::worker_pool pool(1, cli::isolation_options{.isolate = true});
-  (void)pool.run(0, explore_item(1'000'000));
+  cli::executor ex(cli::isolation_options{.isolate = true});
+  (void)ex.run_all({explore_item(1'000'000)}, 1);
+  const auto items = explore_items();
   for (auto _ : state) {
     const std::uint64_t before = cpu_ns_with_children();
-    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
-      const cli::work_outcome o = pool.run(0, explore_item(seed));
-      if (!check(state, o, seed)) return;
-      benchmark::DoNotOptimize(o.result.trace_hash);
-    }
+    if (!run_isolated(state, ex, items)) return;
     state.SetIterationTime(static_cast<double>(cpu_ns_with_children() - before) * 1e-9);
   }
   count_runs(state);
@@ -173,16 +187,11 @@ void explore_isolated_cpu_line_length(benchmark::State& state) {
 BENCHMARK(explore_isolated_cpu_line_length)->Unit(benchmark::kMillisecond)->UseManualTime();
 
 void explore_isolated_line_length(benchmark::State& state) {
-  // The options `stutter explore` uses for a plug-in by default; the worker starts before the
-  // clock runs (its first item), as explore's pool lives across all its runs.
-  cli::worker_pool pool(1, cli::isolation_options{.isolate = true});
-  (void)pool.run(0, explore_item(1'000'000));
+  cli::executor ex(cli::isolation_options{.isolate = true});
+  (void)ex.run_all({explore_item(1'000'000)}, 1);
+  const auto items = explore_items();
   for (auto _ : state) {
-    for (std::uint64_t seed = 0; seed < seeds; ++seed) {
-      const cli::work_outcome o = pool.run(0, explore_item(seed));
-      if (!check(state, o, seed)) return;
-      benchmark::DoNotOptimize(o.result.trace_hash);
-    }
+    if (!run_isolated(state, ex, items)) return;
   }
   count_runs(state);
   state.SetLabel("ref:explore_in_process_line_length");

@@ -237,7 +237,8 @@ typedef struct stutter_ws_close_info {
  * time; at a switch it takes the phase's handover() bytes, destroys it and creates the
  * next phase with them as its prefix.
  *
- *   create    NULL (with *error set to a static message) when it cannot be created.
+ *   create    NULL (with *error set to a static message) when it cannot be created: the
+ *             run is reported `unimplemented` with that message.
  *   open      http-upgrade only: runs the opening handshake; STUTTER_OK when done, a
  *             waiting result to be called again, or STUTTER_ERROR (a refused handshake).
  *             After OK the runner switches to the next phase (websocket) by itself.
@@ -289,14 +290,22 @@ typedef struct stutter_tls_info {
 /*
  * A transform layer (tls): a byte stream over `lower` that the framing phases run over.
  *
+ *   create        NULL (with *error set) when this endpoint cannot be made, e.g. a
+ *                 tls_version the library does not implement: the run is `unimplemented`,
+ *                 with the message.
  *   handshake     drives the handshake, or a renegotiation / key update under way, as far
  *                 as it can: STUTTER_OK when none is in progress, else a waiting result
- *                 (or STUTTER_ERROR). read_some/write_some drive it too, by themselves.
+ *                 (or STUTTER_ERROR). A renegotiation this end asked for that the peer has
+ *                 not answered yet is in progress. read_some/write_some drive it too.
+ *                 Any call may read the lower stream ahead of what it returns (a write that
+ *                 would block may read what has arrived, so that two ends with full pipes
+ *                 do not wait for each other); keep what it read for later reads.
  *   read_some     plaintext into buf (n > 0), STUTTER_EOF after the peer's close_notify,
  *                 STUTTER_ERROR "truncated" when the stream ends without one.
  *   write_some    plaintext from bufs (a gather write): n > 0 bytes taken; a retry after a
  *                 waiting result offers the same bytes (retry.same_buffer).
- *   shutdown_write sends close_notify and shuts the lower stream's write side down.
+ *   shutdown_write finishes a renegotiation under way, sends close_notify and shuts the
+ *                 lower stream's write side down.
  *   renegotiate   TLS 1.2: starts a renegotiation (client: ClientHello, server:
  *                 HelloRequest). STUTTER_OK once started; STUTTER_WOULD_BLOCK when it
  *                 cannot start yet (handshake or another renegotiation in progress), and
