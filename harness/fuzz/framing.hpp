@@ -209,45 +209,18 @@ inline phase_outcome run_lines(line_reader& reader, buffered_reader& in, scripte
   return out;
 }
 
-// Whether line_too_long is certain for the unfinished record at data[start, end): every way the
-// stream could go on still makes the model report it. A continuation avoids the error only by
-// completing a separator that begins at some offset p <= max_line; the shortest one that can is the
-// rest of the separator. So the model is asked about each of those, followed by enough bytes that
-// occur in no separator for it to decide.
-inline bool line_limit_certain(std::span<const std::uint8_t> data, std::size_t start, const bytes& separator,
-                               std::size_t max_line) {
-  const std::size_t held = data.size() - start;
-  std::uint8_t filler = 0;
-  while (std::find(separator.begin(), separator.end(), filler) != separator.end()) ++filler;
-  const std::size_t first = held + 1 >= separator.size() ? held + 1 - separator.size() : 0;
-  for (std::size_t p = first; p <= held && p <= max_line; ++p) {
-    bytes extended(data.begin(), data.end());
-    extended.insert(extended.end(), separator.begin() + static_cast<std::ptrdiff_t>(held - p), separator.end());
-    extended.insert(extended.end(), max_line + separator.size(), filler);
-    const auto m = models::decode_lines(extended, separator, max_line);
-    if (m.error != models::line_error::line_too_long || m.consumed != start) return false;
-  }
-  return true;
-}
-
-// The model's verdict on a line phase that stopped before max_records (eof or an error). `data`
-// is what the phase read (for the certainty of a limit the model has not reported yet).
+// The model's verdict on a line phase that stopped before max_records (eof or an error).
 inline void compare_lines(const phase_outcome& o, const std::vector<bytes>& records, models::line_error error,
-                          bool tail_empty, bool read_failed, std::span<const std::uint8_t> data,
-                          std::size_t consumed, const line_setup& cfg) {
+                          bool tail_empty, bool read_failed) {
   if (o.error == errc::connection_reset && read_failed) {
     check_records(o.records, records, /*prefix_only=*/true);
     return;
   }
   check_records(o.records, records, false);
   if (o.error == errc::line_too_long) {
-    // The model reports the limit once max_line + separator bytes are there; the reader as soon as
-    // no separator can begin within max_line (a511cb8), up to separator - 1 bytes earlier. On a
-    // stream that ends there, that is certain but not what the model says (known difference
-    // "line-limit-earlier-than-model").
-    const bool certain = tolerate("line-limit-earlier-than-model") && error == models::line_error::none &&
-                         line_limit_certain(data, consumed, cfg.separator, cfg.max_line);
-    FUZZ_CHECK(error == models::line_error::line_too_long || certain, "line_too_long but the model finds no error");
+    // Both report the limit at the byte that makes it certain (no separator can begin within
+    // max_line any more).
+    FUZZ_CHECK(error == models::line_error::line_too_long, "line_too_long but the model finds no error");
   } else if (o.error == errc::unexpected_eof) {
     FUZZ_CHECK(error == models::line_error::none, "unexpected_eof but the model finds line_too_long");
     FUZZ_CHECK(!tail_empty, "unexpected_eof at a record boundary");
@@ -337,12 +310,8 @@ inline phase_outcome run_records(length_reader& reader, buffered_reader& in, scr
     }
     FUZZ_CHECK(r.st == status::error, "unexpected status " + std::string(to_string(r.st)));
     out.error = r.ec;
-    // Known difference "record-too-large-not-sticky": read_prefix consumes the prefix before it
-    // judges the length, so a retry reads the bytes after it as the next record.
-    if (!(r.ec == errc::record_too_large && tolerate("record-too-large-not-sticky"))) {
-      const io_result retry = call();
-      FUZZ_CHECK(retry.st == status::error && retry.ec == r.ec, "the error " + error_name(r.ec) + " is not sticky");
-    }
+    const io_result retry = call();
+    FUZZ_CHECK(retry.st == status::error && retry.ec == r.ec, "the error " + error_name(r.ec) + " is not sticky");
     break;
   }
   return out;

@@ -49,11 +49,18 @@ line_decode_result decode_lines(byte_view data, byte_view separator, std::size_t
       start = at + separator.size();
       continue;
     }
-    // No separator begins at an offset <= max_line. The payload is too long
-    // if a separator beginning at offset max_line would already be complete.
+    // No whole separator begins at an offset <= max_line. The payload is too long as soon
+    // as more than max_line bytes are here and no separator can still begin at an offset
+    // <= max_line: every such offset either holds a byte that is no separator's start, or
+    // the bytes from there to the end are no beginning of a separator.
     const std::size_t available = data.size() - start;
-    if (available >= separator.size() && available - separator.size() >= max_line)
-      result.error = line_error::line_too_long;
+    bool may_begin = false;
+    for (std::size_t p = 0; p <= max_line && p < available && !may_begin; ++p) {
+      const std::size_t rest = available - p;
+      if (rest >= separator.size()) continue;  // a whole separator here would have been found
+      may_begin = std::equal(data.begin() + static_cast<std::ptrdiff_t>(start + p), data.end(), separator.begin());
+    }
+    if (available > max_line && !may_begin) result.error = line_error::line_too_long;
     break;
   }
   result.consumed = start;

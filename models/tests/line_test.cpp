@@ -91,16 +91,19 @@ BOOST_AUTO_TEST_CASE(line_too_long_with_lf_after_max_line_plus_one_bytes) {
   BOOST_TEST((decode_lines(to_bytes("x"), lf, 0).error == line_error::line_too_long));
 }
 
-BOOST_AUTO_TEST_CASE(line_too_long_with_crlf_waits_until_the_separator_cannot_start_at_max_line) {
+BOOST_AUTO_TEST_CASE(line_too_long_with_crlf_is_certain_once_no_separator_can_begin_by_max_line) {
   const std::size_t max_line = 3;
   // "abc\r" may still be "abc" + CRLF.
   BOOST_TEST((decode_lines(to_bytes("abc\r"), crlf, max_line).error == line_error::none));
   BOOST_TEST((decode_lines(to_bytes("abc\r\n"), crlf, max_line).error == line_error::none));
   BOOST_TEST((decode_lines(to_bytes("abc\rx"), crlf, max_line).error == line_error::line_too_long));
-  // Four bytes without a separator are not yet decisive: "abcd" + "\r\n" is
-  // too long, but the error needs max_line + 2 bytes.
-  BOOST_TEST((decode_lines(to_bytes("abcd"), crlf, max_line).error == line_error::none));
+  // "abcd" is already decisive: a separator would have to begin at offset 3 at the latest,
+  // and "d" begins none (the error is certain at this byte, not one later).
+  BOOST_TEST((decode_lines(to_bytes("abcd"), crlf, max_line).error == line_error::line_too_long));
   BOOST_TEST((decode_lines(to_bytes("abcde"), crlf, max_line).error == line_error::line_too_long));
+  // Never before: three bytes and the start of a separator may still be a line.
+  BOOST_TEST((decode_lines(to_bytes("ab\r"), crlf, max_line).error == line_error::none));
+  BOOST_TEST((decode_lines(to_bytes("abc"), crlf, max_line).error == line_error::none));
 }
 
 RC_BOOST_PROP(round_trip, ()) {

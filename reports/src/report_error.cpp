@@ -28,6 +28,9 @@ nlohmann::json read_results_file(const std::filesystem::path& path) {
     return nlohmann::json::parse(text.str());
   } catch (const nlohmann::json::parse_error& e) {
     throw report_error(path.string(), "", std::string("not valid JSON: ") + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    // e.g. a number beyond a double's range (1E400): out_of_range, not parse_error.
+    throw report_error(path.string(), "", std::string("not a results document: ") + e.what());
   }
 }
 

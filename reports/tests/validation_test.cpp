@@ -107,6 +107,14 @@ BOOST_AUTO_TEST_CASE(unreadable_files_name_the_file) {
     BOOST_TEST(std::string(e.what()).find("not valid JSON") != std::string::npos);
   }
   BOOST_CHECK_THROW(sr::read_results_file(dir.path() / "absent.json"), sr::report_error);
+  // A number beyond a double's range is nlohmann's out_of_range, not a parse error (fuzz_results).
+  std::ofstream(dir.path() / "huge.json") << "1E400";
+  try {
+    sr::read_results_file(dir.path() / "huge.json");
+    BOOST_FAIL("expected a report_error");
+  } catch (const sr::report_error& e) {
+    BOOST_TEST(e.document() == (dir.path() / "huge.json").string());
+  }
   std::ofstream(dir.path() / "ok.json") << two_rows().dump();
   BOOST_TEST(sr::read_results_file(dir.path() / "ok.json") == two_rows());
 }

@@ -73,8 +73,10 @@ io_result length_reader::read_prefix(bool exact) {
 
 io_result length_reader::read_record(std::vector<byte>& out) {
   release();
+  if (failed_) return io_result::failed(failed_);
   if (!have_length_) {
     io_result r = read_prefix(large_);
+    if (r.st == status::error) failed_ = r.ec;
     if (!r.ok()) return r;
     out.resize(static_cast<std::size_t>(length_));
   } else if (out.size() != length_) {
@@ -96,8 +98,10 @@ io_result length_reader::read_record(std::vector<byte>& out) {
 io_result length_reader::next_record(const_bytes& record) {
   release();
   if (got_ != 0) return io_result::failed(errc::retry_mismatch);  // read_record is mid-record
+  if (failed_) return io_result::failed(failed_);
   if (!have_length_) {
     io_result r = read_prefix(/*exact=*/false);
+    if (r.st == status::error) failed_ = r.ec;
     if (!r.ok()) return r;
   }
   if (length_ > in_.options().capacity) return io_result::failed(errc::buffer_full);

@@ -38,6 +38,7 @@ class length_reader {
 
   buffered_reader& in_;
   length_options options_;
+  std::error_code failed_;  // a framing error is sticky: the prefix it judged is consumed
   bool have_length_ = false;
   std::uint64_t length_ = 0;
   std::size_t got_ = 0;  // payload bytes already in `out`
