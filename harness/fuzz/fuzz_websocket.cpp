@@ -5,7 +5,8 @@
 // Input, in order:
 //   flags       bit0 the reader is the server (reads masked client frames; else the client),
 //               bit1 read failures, bit2 write failures, bit3 a handed-over prefix,
-//               bits4-5 both set: validate_utf8 off (no model comparison then)
+//               bits4-5 both set: validate_utf8 off (no model comparison then),
+//               bit6 the reader also sends pings of its own (one before every third read)
 //   max_message two bytes, little endian: bit15 set -> 1 MiB (the scenario default), else 0..32767
 //   prefix      the first p stream bytes go to the constructor (a handshake's handover())
 //   entropy     four bytes seeding the mask keys of what the reader writes (pongs, close)
@@ -20,6 +21,7 @@
 // parses as frames of its role without a violation (masked iff client), pongs carry a ping's
 // payload, a failure ends with a close frame carrying the error's close code, and the write side is
 // shut down after the close.
+#include <array>
 #include <optional>
 #include <set>
 
@@ -224,6 +226,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const bool write_failures = (flags >> 2) & 1;
   const bool has_prefix = (flags >> 3) & 1;
   const bool validate_utf8 = ((flags >> 4) & 3) != 3;
+  const bool own_pings = (flags >> 6) & 1;
   const std::uint16_t max = in.u16();
   const std::size_t max_message = (max & 0x8000) ? 1024 * 1024 : max;
   const std::size_t prefix_len = has_prefix ? in.byte() : 0;
@@ -245,8 +248,35 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ws::message_type type = ws::message_type::binary;
   io_result end;
   progress_guard guard(size);
+  // Own pings between reads: the same buffer on every retry; the payload's size varies.
+  static const std::array<std::uint8_t, 125> ping_payload = [] {
+    std::array<std::uint8_t, 125> p{};
+    for (std::size_t i = 0; i < p.size(); ++i) p[i] = static_cast<std::uint8_t>('a' + i % 26);
+    return p;
+  }();
+  std::size_t read_calls = 0;
+  bool pinging = own_pings;
   for (;;) {
     guard.tick();
+    if (pinging && read_calls++ % 3 == 0) {
+      const const_bytes payload(ping_payload.data(), (read_calls * 37) % 126);
+      for (;;) {
+        guard.tick();
+        const std::size_t wb = s.write_blocks;
+        const io_result p = stream.ping(payload);
+        if (p.ok()) {
+          FUZZ_CHECK(p.n == payload.size(), "ping: ok(" + std::to_string(p.n) + ") for " + std::to_string(payload.size()));
+          break;
+        }
+        if (p.st == status::would_block) {
+          FUZZ_CHECK(s.write_blocks > wb, "status.meaning: a ping would_block without the lower stream blocking");
+          continue;
+        }
+        FUZZ_CHECK(p.st == status::error, "ping: unexpected status " + std::string(to_string(p.st)));
+        pinging = false;  // closed, or the connection failed: the reads say why
+        break;
+      }
+    }
     const std::size_t rb = s.read_blocks, wb = s.write_blocks;
     io_result r = stream.read_message(out, type);
     if (r.ok()) {
@@ -371,6 +401,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t closes = 0;
     for (const auto& f : mine.frames) {
       FUZZ_CHECK(models::ws_is_control(f.opcode), "the reader wrote a data frame");
+      if (f.opcode == models::ws_opcode::ping) {
+        FUZZ_CHECK(own_pings && std::equal(f.payload.begin(), f.payload.end(), ping_payload.begin()),
+                   "a ping nobody sent: " + hex(f.payload));
+      }
       if (f.opcode == models::ws_opcode::pong) {
         FUZZ_CHECK(pings.count(f.payload) != 0, "a pong whose payload no ping carried: " + hex(f.payload));
       }

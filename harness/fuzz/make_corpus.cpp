@@ -255,7 +255,7 @@ void protocol_seeds(const scenario::scenario& s) {
         auto at = std::search(w.data.begin(), w.data.end(), blank.begin(), blank.end());
         const bytes frames(at == w.data.end() ? w.data.begin() : at + 4, w.data.end());
         writer ww;
-        ww.byte(receiver_is_client ? 0 : 1);
+        ww.byte(static_cast<std::uint8_t>((receiver_is_client ? 0 : 1) | (v.api != 0 ? 0x40 : 0)));  // stuttering: own pings too
         ww.u16(c.max_message <= 0x7fff ? static_cast<std::uint16_t>(c.max_message) : 0x8000);
         ww.u32(static_cast<std::uint32_t>(s.seed));
         ww.script(v.reads);
