@@ -35,7 +35,6 @@ struct implementation {
   // under test cannot play them.
   bool scenarios_follow_it = false;
 
-  bool implements(scenario::layer l, scenario::endpoint_id role) const;
   // The single ends (client, server) it implements anything at.
   std::vector<scenario::placement> single_ends() const;
 };

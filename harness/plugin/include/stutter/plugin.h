@@ -18,7 +18,8 @@
  * returned descriptor (static storage) until it unloads the plug-in. Return NULL if you
  * cannot serve host_abi. Stutter rejects (exit 2, naming the file) a plug-in whose
  * abi_version or any struct_size differs from this header's, that declares no layer, or
- * that declares a layer without the functions it needs.
+ * that declares a layer without the functions it needs. Structs the host fills in for the
+ * plug-in or hands to it (configs, info structs) change only with a new ABI version.
  *
  * 2. Rules the plug-in follows (the harness owns all I/O, time and randomness)
  *
