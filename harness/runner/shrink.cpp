@@ -25,6 +25,7 @@ class shrinker {
     // short); a failure with the same message up to its numbers (the same endpoint, operation
     // and error; else a conversation cut short fails some other way).
     if (r.verdict != first_verdict_ || shape(r.message) != shape_) return false;
+    if (check_reference_ && !passes_with_reference(candidate)) return false;
     // Pin the candidate to the schedule it took, so what we keep replays exactly.
     best_ = candidate;
     best_result_ = std::move(r);
@@ -105,6 +106,20 @@ class shrinker {
     }
   }
 
+  // True when the reference stack, put in the place of the implementation under test, passes
+  // the scenario: only then does the scenario show a bug of that implementation.
+  bool passes_with_reference(const scenario::scenario& candidate) {
+    ++runs_;
+    return !is_failure(run_scenario(as_reference(candidate), options_).verdict);
+  }
+
+  static scenario::scenario as_reference(scenario::scenario s) {
+    s.peer = "stutter";
+    s.peer_role = scenario::placement::own;
+    s.peer_identity.reset();
+    return s;
+  }
+
   static std::vector<scenario::step>& steps(scenario::scenario& s, int side) {
     return side == 0 ? s.client.workload : s.server.workload;
   }
@@ -113,6 +128,10 @@ class shrinker {
   run_result best_result_;
   std::size_t runs_ = 0;
   scenario::verdict first_verdict_ = scenario::verdict::fail;
+  // Set when another implementation than the reference fails a scenario the reference passes:
+  // candidates must then keep passing with the reference, or shrinking drops the steps that
+  // make the conversation valid (a renegotiation left no time to finish fails every stack).
+  bool check_reference_ = false;
   std::string shape_;  // the original failure's message, digits masked
 
   static std::string shape(std::string message) {
@@ -131,13 +150,15 @@ class shrinker {
 }  // namespace
 
 shrink_result shrink(const scenario::scenario& failing, const std::string& invariant, const run_options& options,
-                     std::size_t max_runs) {
+                     std::size_t max_runs, bool keep_reference_passing) {
   shrinker sh(invariant, options, max_runs);
   run_result first = run_scenario(failing, options);
   sh.best_ = with_recorded_schedule(failing, first);
   sh.first_verdict_ = first.verdict;
   sh.shape_ = shrinker::shape(first.message);
   sh.best_result_ = std::move(first);
+  sh.check_reference_ = keep_reference_passing && options.factory == nullptr && failing.peer != "stutter" &&
+                        !is_failure(run_scenario(shrinker::as_reference(failing), options).verdict);
   shrink_result out;
   out.schedule_before = sh.best_.fault.schedule.size();
   out.steps_before = sh.best_.client.workload.size() + sh.best_.server.workload.size();

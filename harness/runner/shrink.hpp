@@ -6,8 +6,11 @@
 // pairs of workload steps (a send and its expect, a close and its expect_eof) and payload
 // sizes are removed greedily as long as the run still fails the same way: the same verdict
 // and invariant, and the same message up to its numbers (a hang: the same endpoints waiting
-// the same way; a failure: the same endpoint, operation and error). Every candidate is a real run, so the
-// result replays exactly.
+// the same way; a failure: the same endpoint, operation and error). When the failing
+// implementation is not the reference and the reference passes the scenario, every kept
+// candidate must still pass with the reference in its place, so the result shows that
+// implementation's bug and not a conversation no stack can hold. Every candidate is a real
+// run, so the result replays exactly.
 
 #include <cstddef>
 #include <string>
@@ -25,7 +28,8 @@ struct shrink_result {
 };
 
 // `failing` must fail (verdict fail or hang) with `invariant` under `options`.
+// `keep_reference_passing` false drops the reference check (for the test that shows it matters).
 shrink_result shrink(const scenario::scenario& failing, const std::string& invariant, const run_options& options = {},
-                     std::size_t max_runs = 5000);
+                     std::size_t max_runs = 5000, bool keep_reference_passing = true);
 
 }  // namespace stutter::runner
