@@ -59,8 +59,16 @@ struct explore_options {
   std::optional<bool> isolate;  // as for run
   double wall_timeout = 60;
   std::uint64_t memory_limit_mib = 4096;
+  // --exhaustive FILE: every fault schedule of at most `depth` decisions over that scenario
+  // (runner/exhaustive.hpp) instead of a swarm over seeds.
+  std::string exhaustive_file;
+  std::size_t depth = 1;
+  std::uint32_t max_amount = 0;  // 0: every partial amount
+  std::string kinds;             // comma-separated fault kinds; "": all
+  std::uint64_t max_runs = 1'000'000;
 };
 int explore_command(const explore_options& o);
+int exhaustive_command(const explore_options& o);
 
 int validate_command(const std::vector<std::string>& files);
 // Lists what this build knows; `load` names plug-ins (plugin:PATH) to show as well.

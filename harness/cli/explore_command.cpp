@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "failure_save.hpp"
 #include "implementation_option.hpp"
 #include "isolation.hpp"
 #include "output.hpp"
@@ -51,44 +52,21 @@ scenario::scenario explore_scenario(const std::vector<scenario::layer>& stack, s
   return s;
 }
 
-// Shrinks a failure, saves it and prints how to replay it. The saved file's path.
-std::string save_failure(const explore_options& o, const scenario::scenario& failing, const runner::run_result& r) {
-  const std::string invariant = r.invariant.value_or("liveness.progress");
-  if (ended_by_isolation(r)) {
-    // A crash or a wall-clock hang in a worker: shrinking would rerun it in this process.
-    scenario::scenario as_found = failing;
-    as_found.commit = STUTTER_COMMIT;
-    as_found.expect = {};
-    const std::string path = (std::filesystem::path(o.out_dir) / (failing.name + ".json")).generic_string();
-    if (!write_file(path, scenario::save_scenario(as_found))) return {};
-    std::cout << "FAIL  " << failing.name << "  " << scenario::to_string(r.observed) << "\n    " << r.message
-              << "\n    not shrunk (it ran in a worker process)\n    replay: stutter replay " << path << "\n";
-    return path;
-  }
-  auto shrunk = runner::shrink(failing, invariant);
-  scenario::scenario minimal = shrunk.minimal;
-  minimal.name = failing.name + "-shrunk";
-  minimal.category = "explore";
-  minimal.commit = STUTTER_COMMIT;
-  minimal.description = "Found by `stutter explore --stack " + o.stack + "` at seed " + std::to_string(failing.seed) +
-                        " (commit " STUTTER_COMMIT "); shrunk from " + std::to_string(shrunk.schedule_before) +
-                        " fault decisions and " + std::to_string(shrunk.steps_before) + " workload steps to " +
-                        std::to_string(minimal.fault.schedule.size()) + " and " +
-                        std::to_string(minimal.client.workload.size() + minimal.server.workload.size()) +
-                        ". It breaks " + invariant + ": " + shrunk.result.message;
-  minimal.expect = {};
-  const std::string path = (std::filesystem::path(o.out_dir) / (minimal.name + ".json")).generic_string();
-  if (!write_file(path, scenario::save_scenario(minimal))) return {};
-  std::cout << "FAIL  " << failing.name << "  " << invariant << "\n    " << r.message << "\n    shrunk in "
-            << shrunk.runs << " runs to " << minimal.fault.schedule.size() << " fault decisions, "
-            << minimal.client.workload.size() + minimal.server.workload.size() << " steps, trace hash "
-            << sim::to_hex64(shrunk.result.trace_hash) << "\n    replay: stutter replay " << path << "\n";
-  return path;
-}
-
 }  // namespace
 
 int explore_command(const explore_options& o) {
+  if (!o.exhaustive_file.empty()) {
+    if (!o.stack.empty() || !o.seeds.empty() || o.time_budget > 0) {
+      std::cerr << "stutter explore: --exhaustive takes its stack from the file; --stack, --seeds and --time "
+                   "are for the swarm\n";
+      return exit_bad_input;
+    }
+    return exhaustive_command(o);
+  }
+  if (o.stack.empty()) {
+    std::cerr << "stutter explore: --stack LAYERS or --exhaustive FILE is required\n";
+    return exit_bad_input;
+  }
   auto stack = parse_stack(o.stack);
   if (!stack) {
     std::cerr << "stutter explore: --stack takes layers separated by commas (line, length, http-upgrade, "
@@ -155,7 +133,10 @@ int explore_command(const explore_options& o) {
       summary.add(batch_items[i], batch_outcomes[i]);
       if (runner::is_failure(batch_outcomes[i].result.verdict)) {
         ++failures;
-        auto saved = save_failure(o, batch_items[i].scenario, batch_outcomes[i].result);
+        auto saved = save_failure(o.out_dir,
+                                  "`stutter explore --stack " + o.stack + "` at seed " +
+                                      std::to_string(batch_items[i].scenario.seed),
+                                  batch_items[i].scenario, batch_outcomes[i].result);
         batch_items[i].file = saved;
         batch_items[i].seed_overridden = false;
         if (!o.keep_going) {

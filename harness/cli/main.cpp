@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
 
   explore_options explore;
   auto* explore_cmd = app.add_subcommand("explore", "Swarm search: each seed draws its faults and workload; failures are shrunk and saved");
-  explore_cmd->add_option("--stack", explore.stack, "Layers bottom to top, comma-separated, e.g. line,length")->required();
+  explore_cmd->add_option("--stack", explore.stack, "Layers bottom to top, comma-separated, e.g. line,length");
   explore_cmd->add_option("--seeds", explore.seeds, "Seeds to try: N (0..N-1) or A..B");
   explore_cmd->add_option("--time", explore.time_budget, "Explore for this many seconds instead of a seed range");
   explore_cmd->add_option("--out", explore.out_dir, "Folder for shrunk failing scenarios");
@@ -67,6 +67,15 @@ int main(int argc, char** argv) {
   explore_cmd->add_flag("--keep-going", explore.keep_going, "Keep exploring after the first failure");
   explore_cmd->add_flag("--quiet,-q", explore.output.quiet, "Print only the summary");
   add_isolation(explore_cmd, explore.isolate, explore.wall_timeout, explore.memory_limit_mib);
+  explore_cmd->add_option("--exhaustive", explore.exhaustive_file,
+                          "Instead of a swarm: run every fault schedule of at most --depth decisions over this "
+                          "scenario's socket operations");
+  explore_cmd->add_option("--depth", explore.depth, "--exhaustive: decisions per schedule (default 1)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{8}));
+  explore_cmd->add_option("--max-amount", explore.max_amount,
+                          "--exhaustive: largest partial read/short write amount tried (default: every amount)");
+  explore_cmd->add_option("--kinds", explore.kinds, "--exhaustive: fault kinds to try, comma-separated (default: all)");
+  explore_cmd->add_option("--max-runs", explore.max_runs, "--exhaustive: stop after this many runs (default 1000000)");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files strictly without running them");

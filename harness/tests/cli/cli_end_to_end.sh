@@ -80,6 +80,20 @@ else
   expect_text "$work/trace.jsonl" '"layer":"socket"' "trace lines"
 fi
 
+# Exhaustive small scope: the reference survives every one-fault schedule of a scenario; a
+# mutant whose bug needs one short write is found, shrunk and saved, and its file replays.
+expect_exit 0 "exhaustive depth 1 with the reference" -- "$stutter" explore --exhaustive scenarios/length/u32-clean.json \
+  --out "$work/exhaustive"
+expect_text "$work/out" "schedules with at most 1 fault: 0 failures" "exhaustive states its guarantee"
+expect_exit 1 "exhaustive finds the short-write mutant" -- "$stutter" explore --exhaustive \
+  scenarios/length/u32-clean.json --implementation mutant:short-write-is-complete --out "$work/exhaustive"
+expect_text "$work/out" "bytes.exact" "exhaustive names the invariant"
+expect_exit 1 "replay of the exhaustive failure" -- "$stutter" replay "$work/exhaustive/length-u32-clean-shrunk.json"
+expect_exit 2 "exhaustive with an unknown fault kind" -- "$stutter" explore --exhaustive scenarios/length/u32-clean.json \
+  --kinds eagain_read,frobnicate
+expect_exit 2 "exhaustive with --stack" -- "$stutter" explore --exhaustive scenarios/length/u32-clean.json --stack line
+expect_exit 2 "explore without --stack or --exhaustive" -- "$stutter" explore --seeds 3
+
 # An explore job's results keep its failures only; its totals count every run, and the report
 # merging it with a corpus run counts both.
 expect_exit 1 "explore --keep-going writes results" -- "$stutter" explore --stack line,length \
