@@ -259,18 +259,44 @@ class loader {
     return e;
   }
 
-  // Settings that cannot work together are rejected here, not at run time: a line of
-  // max_line payload bytes and its separator must fit the reader's buffer.
+  // Settings that cannot work together are rejected here, not at run time (each is an
+  // error the layer would return on the first record; scenarios/README.md lists them).
   void check_settings_fit(const endpoint& e) {
     const settings& c = e.config;
-    const bool has_line = std::find(e.stack.begin(), e.stack.end(), layer::line) != e.stack.end();
+    auto has = [&](layer l) { return std::find(e.stack.begin(), e.stack.end(), l) != e.stack.end(); };
+    const std::string at = r_.pointer() + "/settings/";
+    // line: read_until holds the whole line and its separator in the buffer.
     const std::uint64_t longest = std::uint64_t{c.max_line} + c.separator.size();
-    if (has_line && longest > c.buffer_capacity) {
-      r_.fail_at(r_.pointer() + "/settings/max_line",
+    if (has(layer::line) && longest > c.buffer_capacity) {
+      r_.fail_at(at + "max_line",
                  "a line of max_line " + std::to_string(c.max_line) + " payload bytes and its " +
                      std::to_string(c.separator.size()) + "-byte separator cannot fit the " +
                      std::to_string(c.buffer_capacity) + "-byte buffer_capacity; raise buffer_capacity or lower max_line");
     }
+    // line, buffered mode: read_until asks the lower stream for read_block bytes at a time.
+    if (has(layer::line) && !c.strict && c.read_block == 0) {
+      r_.fail_at(at + "read_block",
+                 "read_block 0 with a line layer in buffered mode: the reader could never read a byte of a line; "
+                 "give read_block at least 1 or set strict");
+    }
+    // length: the prefix is read through the buffer (the payload is not).
+    if (has(layer::length)) {
+      const std::uint64_t prefix = c.length_prefix == "varint" ? varint_bytes(c.max_record) : 4;
+      if (prefix > c.buffer_capacity) {
+        r_.fail_at(at + "buffer_capacity",
+                   "the " + std::to_string(c.buffer_capacity) + "-byte buffer_capacity cannot hold a " +
+                       std::to_string(prefix) + "-byte " + c.length_prefix + " length prefix" +
+                       (c.length_prefix == "varint" ? " (of max_record " + std::to_string(c.max_record) + ")" : "") +
+                       "; raise buffer_capacity to at least " + std::to_string(prefix));
+      }
+    }
+  }
+
+  // Bytes of the shortest varint that encodes n.
+  static std::uint64_t varint_bytes(std::uint64_t n) {
+    std::uint64_t bytes = 1;
+    for (; n >= 0x80; n >>= 7) ++bytes;
+    return bytes;
   }
 
   std::vector<std::uint16_t> read_close_codes() {

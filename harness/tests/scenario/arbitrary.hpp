@@ -214,6 +214,11 @@ inline rc::Gen<endpoint> any_endpoint() {
         e.config.max_line = e.config.buffer_capacity - static_cast<std::uint32_t>(e.config.separator.size());
       }
     }
+    // The loader's other fits: a line layer in buffered mode reads at least a byte at a time;
+    // a length prefix fits the buffer (10 bytes hold any varint).
+    if (has_line && !e.config.strict && e.config.read_block == 0) e.config.read_block = 1;
+    const bool has_length = std::find(e.stack.begin(), e.stack.end(), layer::length) != e.stack.end();
+    if (has_length && e.config.buffer_capacity < 10) e.config.buffer_capacity = 10;
     return e;
   });
 }
