@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "scenario/scenario.hpp"
+
 namespace stutter::cli {
 
 inline constexpr int exit_pass = 0;
@@ -66,9 +68,13 @@ struct explore_options {
   std::uint32_t max_amount = 0;  // 0: every partial amount
   std::string kinds;             // comma-separated fault kinds; "": all
   std::uint64_t max_runs = 1'000'000;
+  // --guided: a corpus grown by protocol-state coverage and mutated (runner/guided.hpp);
+  // --seeds N or A..B sets the number of runs and the search's seed, --time a budget.
+  bool guided = false;
 };
 int explore_command(const explore_options& o);
 int exhaustive_command(const explore_options& o);
+int guided_command(const explore_options& o, const std::vector<scenario::layer>& stack);
 
 int validate_command(const std::vector<std::string>& files);
 // Lists what this build knows; `load` names plug-ins (plugin:PATH) to show as well.

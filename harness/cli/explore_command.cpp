@@ -36,19 +36,11 @@ std::optional<std::vector<scenario::layer>> parse_stack(const std::string& text)
 }
 
 // The explore scenario of one seed: about one in four also turns on a destructive fault.
-// Without a chosen end, the seed picks one of the ends the implementation plays (the
-// reference stack's own runs stay as they were: both ends ours).
 scenario::scenario explore_scenario(const std::vector<scenario::layer>& stack, std::uint64_t seed,
                                     const implementation_choice& choice) {
   sim::rng g(seed, /*stream=*/11);
   auto s = runner::generate_scenario(stack, seed, {.destructive = g.below(4) == 0});
-  if (choice.impl->name == "stutter" && !choice.at) return s;
-  const auto ends = choice.ends();
-  if (!choice.at && !choice.impl->identity) {
-    s.peer = choice.impl->name;  // a built-in: its own ends
-    return s;
-  }
-  place(s, *choice.impl, ends[sim::rng(seed, /*stream=*/12).below(ends.size())]);
+  place_explored(s, choice, seed);
   return s;
 }
 
@@ -74,6 +66,7 @@ int explore_command(const explore_options& o) {
               << o.stack << "\"\n";
     return exit_bad_input;
   }
+  if (o.guided) return guided_command(o, *stack);
   std::string error;
   const auto choice = parse_implementation(o.implementation, error);
   if (!choice) {

@@ -65,6 +65,11 @@ nlohmann::json explore_summary::to_json() const {
                          {"faults", t.faults},
                          {"duration_ms", ms}};
     if (ms > 0) entry["runs_per_second"] = std::round(static_cast<double>(t.runs) * 10000.0 / static_cast<double>(ms)) / 10.0;
+    if (!coverage_.empty()) {
+      nlohmann::json points = nlohmann::json::array();
+      for (const auto& [runs, features] : coverage_) points.push_back({runs, features});
+      entry["coverage"] = std::move(points);
+    }
     if (t.identity) {
       entry["implementation_identity"] = {
           {"name", t.identity->name}, {"version", t.identity->version}, {"sha256", t.identity->sha256}};

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,9 @@ class explore_summary {
   nlohmann::json verdicts() const;
   // One object per (stack, implementation, role), in that order.
   nlohmann::json to_json() const;
+  // A guided search's coverage over time, as (runs, features) points: written into each
+  // group's entry as "coverage" (the groups are that search's runs).
+  void set_coverage(std::vector<std::pair<std::uint64_t, std::uint64_t>> points) { coverage_ = std::move(points); }
 
  private:
   using clock = std::chrono::steady_clock;
@@ -48,6 +53,7 @@ class explore_summary {
   // so implementations explored one after another each get their own span.
   clock::time_point last_add_;
   bool deterministic_ = true;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> coverage_;
 };
 
 }  // namespace stutter::cli

@@ -2,6 +2,7 @@
 
 #include "corpus.hpp"
 #include "scenario/names.hpp"
+#include "sim/rng.hpp"
 
 namespace stutter::cli {
 
@@ -47,6 +48,16 @@ void place(scenario::scenario& s, const runner::implementation& impl, scenario::
   s.peer_identity = impl.identity;
   if (written_for_it || reference_end_kept || s.expect.expected == scenario::verdict::informational) return;
   s.expect = {};
+}
+
+void place_explored(scenario::scenario& s, const implementation_choice& choice, std::uint64_t seed) {
+  if (choice.impl->name == "stutter" && !choice.at) return;
+  const auto ends = choice.ends();
+  if (!choice.at && !choice.impl->identity) {
+    s.peer = choice.impl->name;  // a built-in: its own ends
+    return;
+  }
+  place(s, *choice.impl, ends[sim::rng(seed, /*stream=*/12).below(ends.size())]);
 }
 
 std::string written_for_another(const scenario::scenario& original, const runner::implementation& impl) {

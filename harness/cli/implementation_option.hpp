@@ -29,6 +29,11 @@ std::optional<implementation_choice> parse_implementation(const std::string& spe
 // reference still plays.
 void place(scenario::scenario& s, const runner::implementation& impl, scenario::placement at);
 
+// Explore's placement of a generated scenario of `seed`: the reference's own runs stay as
+// they are (both ends ours), a built-in plays its own ends, and otherwise, without a chosen
+// end, the seed picks one of the ends the implementation plays.
+void place_explored(scenario::scenario& s, const implementation_choice& choice, std::uint64_t seed);
+
 // Why another implementation cannot play a scenario written for a peer whose behaviour its
 // workload follows (scenarios_follow_it), or "" when it can.
 std::string written_for_another(const scenario::scenario& original, const runner::implementation& impl);

@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
                           "--exhaustive: largest partial read/short write amount tried (default: every amount)");
   explore_cmd->add_option("--kinds", explore.kinds, "--exhaustive: fault kinds to try, comma-separated (default: all)");
   explore_cmd->add_option("--max-runs", explore.max_runs, "--exhaustive: stop after this many runs (default 1000000)");
+  explore_cmd->add_flag("--guided", explore.guided,
+                        "Coverage-guided: keep the runs that reach new protocol states and mutate them "
+                        "(--seeds N: N runs from seed 0; --time: a budget)");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "Check scenario files strictly without running them");
