@@ -30,6 +30,7 @@ inline constexpr std::uint32_t max_request_delay = 100000;  // renegotiate / key
 inline constexpr std::uint16_t default_close_code = 1000;
 inline constexpr std::size_t max_close_codes = 16;  // expect_error's close_codes
 inline constexpr std::size_t max_error_name_bytes = 64;   // expect_error: [a-z][a-z0-9_]*
+inline constexpr std::size_t max_error_names = 8;          // expect_error: "error" as a list
 inline constexpr std::size_t max_invariant_bytes = 128;   // expect.invariant: [a-z0-9][a-z0-9_.*-]*
 
 // Implementations a scenario can name are registered in runner/implementations.cpp; the

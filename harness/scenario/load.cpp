@@ -299,6 +299,34 @@ class loader {
     return bytes;
   }
 
+  // "error": a name, or a list of 1..max_error_names names any of which meets the step.
+  void read_error_names(step& s) {
+    auto one = [&] {
+      std::string name = read_string(r_);
+      if (!format::is_error_name(name)) {
+        r_.fail("invalid error name " + display::quoted(name) +
+                "; error names are lowercase words joined by '_' (at most " +
+                std::to_string(format::max_error_name_bytes) + " bytes), like \"line_too_long\"");
+      }
+      return name;
+    };
+    if (r_.peek() != json_kind::array) {
+      s.error = one();
+      return;
+    }
+    std::vector<std::string> names;
+    r_.begin_array();
+    while (r_.next_item()) {
+      if (names.size() == format::max_error_names) {
+        r_.fail("more than " + std::to_string(format::max_error_names) + " error names");
+      }
+      names.push_back(one());
+    }
+    if (names.empty()) r_.fail("give at least one error name");
+    s.error = names.front();
+    s.other_errors.assign(names.begin() + 1, names.end());
+  }
+
   std::vector<std::uint16_t> read_close_codes() {
     std::vector<std::uint16_t> codes;
     r_.begin_array();
@@ -441,12 +469,7 @@ class loader {
             s.close_codes = read_close_codes();
             return;
           }
-          s.error = read_string(r_);
-          if (!format::is_error_name(s.error)) {
-            r_.fail("invalid error name " + display::quoted(s.error) +
-                    "; error names are lowercase words joined by '_' (at most " +
-                    std::to_string(format::max_error_name_bytes) + " bytes), like \"line_too_long\"");
-          }
+          read_error_names(s);
         });
         require(r_, seen, keys, {0});
         break;

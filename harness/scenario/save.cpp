@@ -61,7 +61,14 @@ value step_value(const step& s) {
       if (s.code != format::default_close_code) body.add("code", value::integer(s.code));
       break;
     case step_kind::expect_error:
-      body.add("error", text("an expect_error step's error", s.error));
+      if (s.other_errors.empty()) {
+        body.add("error", text("an expect_error step's error", s.error));
+      } else {
+        value names = value::array();
+        names.push(text("an expect_error step's error", s.error));
+        for (const auto& e : s.other_errors) names.push(text("an expect_error step's error", e));
+        body.add("error", std::move(names));
+      }
       if (!s.close_codes.empty()) {
         value codes = value::array();
         for (auto c : s.close_codes) codes.push(value::integer(c));

@@ -3,10 +3,12 @@
 // produce this value, and the one runner executes it. See scenarios/README.md for the
 // JSON form of every field.
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/fault_vocabulary.hpp"
@@ -80,6 +82,9 @@ struct step {
   std::vector<std::uint8_t> data;
   message_type type = message_type::binary;  // websocket messages
   std::string error;                         // expect_error: an error name, e.g. "line_too_long"
+  // expect_error: further names the step also accepts, where the rule allows several outcomes
+  // ("error": ["peer_alert", "truncated"] in a file; `error` holds the first).
+  std::vector<std::string> other_errors;
   // expect_error over websocket: close codes that fail the connection acceptably whatever the
   // implementation calls the error (the step is met by any error or eof; the close frame the
   // endpoint sent, if any, must carry one of them).
@@ -91,6 +96,11 @@ struct step {
   std::uint32_t delay = 0;
   friend bool operator==(const step&, const step&) = default;
 };
+
+// An expect_error step is met by an error of this name.
+inline bool accepts_error(const step& s, std::string_view name) {
+  return name == s.error || std::find(s.other_errors.begin(), s.other_errors.end(), name) != s.other_errors.end();
+}
 
 struct endpoint {
   std::vector<layer> stack;

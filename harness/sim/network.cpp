@@ -231,6 +231,19 @@ void network::abort(endpoint_id e) {
   log_.record(ev);
 }
 
+void network::close_after_cleanup(endpoint_id e) {
+  pipe& out = outbound(e);
+  if (out.closed) return;
+  out.closed = true;
+  trace_event ev;
+  ev.time = now_;
+  ev.endpoint = e;
+  ev.layer = "socket";
+  ev.op = "close";
+  ev.phase = phase_[index(e)];
+  log_.record(ev);
+}
+
 bool network::readable(endpoint_id e) const {
   if (endpoints_[index(e)].failed || reset_) return true;
   const pipe& in = inbound(e);

@@ -76,6 +76,10 @@ class network {
   // The application at `e` gave up on the connection (closed it after an error): the
   // connection is reset, as a close with unread data does, so the peer fails rather than waits.
   void abort(endpoint_id e);
+  // The application at `e` closed its socket after a TLS cleanup call that flushed what the
+  // failure produced: if its direction is still open, the peer reads what is in flight and
+  // then the end of the stream. Not a socket operation the fault plan counts.
+  void close_after_cleanup(endpoint_id e);
   bool was_reset() const { return reset_; }
 
   const network_stats& stats() const { return stats_; }

@@ -122,6 +122,10 @@ inline rc::Gen<step> any_step() {
         break;
       case step_kind::expect_error:
         s.error = *error_name();
+        if (*rc::gen::inRange(0, 4) == 0) {
+          s.other_errors = *rc::gen::container<std::vector<std::string>>(
+              *rc::gen::inRange<std::size_t>(1, format::max_error_names), error_name());
+        }
         if (*rc::gen::arbitrary<bool>()) {
           s.close_codes = *rc::gen::container<std::vector<std::uint16_t>>(
               *rc::gen::inRange<std::size_t>(1, format::max_close_codes + 1),

@@ -35,6 +35,25 @@ BOOST_AUTO_TEST_CASE(bytes_flow_in_order_and_eof_follows_shutdown) {
   BOOST_TEST((f.server().read_some(buf).st == status::eof));
 }
 
+// After a TLS cleanup call that left the socket open, the runner closes it: the peer reads
+// what is in flight, then eof; on a direction already shut it changes nothing, so the trace
+// of a stream whose cleanup shut its write side is the same as before.
+BOOST_AUTO_TEST_CASE(close_after_cleanup_ends_an_open_direction_once) {
+  fixture f;
+  BOOST_TEST(f.client().write_some(bytes_of("alert")).n == 5u);
+  f.net.close_after_cleanup(endpoint_id::client);
+  std::array<byte, 16> buf{};
+  BOOST_TEST(f.server().read_some(buf).n == 5u);
+  BOOST_TEST((f.server().read_some(buf).st == status::eof));
+  const auto events = f.log.count();
+  f.net.close_after_cleanup(endpoint_id::client);
+  BOOST_TEST(f.log.count() == events);
+  BOOST_TEST(f.server().shutdown_write().ok());
+  const auto before = f.log.count();
+  f.net.close_after_cleanup(endpoint_id::server);
+  BOOST_TEST(f.log.count() == before);
+}
+
 BOOST_AUTO_TEST_CASE(latency_delays_delivery_until_the_clock_reaches_it) {
   fixture f({}, {.capacity = 100, .latency = 5});
   BOOST_TEST(f.client().write_some(bytes_of("x")).ok());
