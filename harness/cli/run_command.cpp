@@ -16,8 +16,17 @@
 
 namespace stutter::cli {
 
+// ./scenarios (a checkout), else the corpus installed beside this executable
+// (PREFIX/bin/stutter, PREFIX/share/stutter/scenarios), else the source tree it was built from.
 std::string default_corpus() {
-  if (std::filesystem::is_directory("scenarios")) return "scenarios";
+  namespace fs = std::filesystem;
+  if (fs::is_directory("scenarios")) return "scenarios";
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const fs::path installed = exe.parent_path().parent_path() / STUTTER_INSTALL_DATADIR / "scenarios";
+    if (fs::is_directory(installed, ec)) return installed.string();
+  }
   return STUTTER_SOURCE_DIR "/scenarios";
 }
 
