@@ -95,8 +95,10 @@ int explore_command(const explore_options& o) {
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
 
-  std::vector<work_item> items;
-  std::vector<work_outcome> outcomes;
+  // Only the failing runs are kept (for the results document); the rest are counted.
+  std::vector<work_item> failed_items;
+  std::vector<work_outcome> failed_outcomes;
+  run_tally tally;
   std::size_t failures = 0;
   explore_summary summary;
   const std::size_t batch = std::max<std::size_t>(1, o.jobs) * 8;
@@ -124,6 +126,7 @@ int explore_command(const explore_options& o) {
     bool stop = false;
     for (std::size_t i = 0; i < batch_items.size(); ++i) {
       summary.add(batch_items[i], batch_outcomes[i]);
+      tally.add(batch_outcomes[i]);
       if (runner::is_failure(batch_outcomes[i].result.verdict)) {
         ++failures;
         auto saved = save_failure(o.out_dir,
@@ -132,42 +135,32 @@ int explore_command(const explore_options& o) {
                                   batch_items[i].scenario, batch_outcomes[i].result);
         batch_items[i].file = saved;
         batch_items[i].seed_overridden = false;
+        failed_items.push_back(std::move(batch_items[i]));
+        failed_outcomes.push_back(std::move(batch_outcomes[i]));
         if (!o.keep_going) {
           stop = true;
-          items.push_back(std::move(batch_items[i]));
-          outcomes.push_back(std::move(batch_outcomes[i]));
           break;
         }
       }
-      items.push_back(std::move(batch_items[i]));
-      outcomes.push_back(std::move(batch_outcomes[i]));
     }
     if (tty) {
-      std::fprintf(stderr, "\rexplore %s: %zu runs, %.0f runs/s, %zu failures", o.stack.c_str(), items.size(),
-                   items.size() / std::max(elapsed(), 1e-9), failures);
+      std::fprintf(stderr, "\rexplore %s: %zu runs, %.0f runs/s, %zu failures", o.stack.c_str(), tally.runs,
+                   tally.runs / std::max(elapsed(), 1e-9), failures);
     }
     if (stop) break;
   }
   if (tty) std::fprintf(stderr, "\n");
   if (!o.output.quiet) {
-    std::cout << "explore " << o.stack << ": " << items.size() << " runs in " << std::fixed;
+    std::cout << "explore " << o.stack << ": " << tally.runs << " runs in " << std::fixed;
     std::cout.precision(1);
     std::cout << elapsed() << " s, " << failures << " failures\n";
   }
   run_context context{"stutter explore --stack " + o.stack, o.shard, o.seeds, static_cast<std::uint64_t>(elapsed() * 1000)};
   // An explore job can make hundreds of thousands of runs: the results document keeps the
   // failures, and the summary counts the rest.
-  std::vector<work_item> kept_items;
-  std::vector<work_outcome> kept_outcomes;
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (runner::is_failure(outcomes[i].result.verdict)) {
-      kept_items.push_back(items[i]);
-      kept_outcomes.push_back(outcomes[i]);
-    }
-  }
-  const int written = write_outputs(kept_items, kept_outcomes, context, o.json_file, "", "", &summary);
+  const int written = write_outputs(failed_items, failed_outcomes, context, o.json_file, "", "", &summary);
   if (written != exit_pass) return written;
-  return print_summary(items, outcomes, o.output) ? exit_pass : exit_failure;
+  return print_summary(tally) ? exit_pass : exit_failure;
 }
 
 }  // namespace stutter::cli

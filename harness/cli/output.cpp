@@ -43,31 +43,34 @@ void print_runs(const std::vector<work_item>& items, const std::vector<work_outc
   }
 }
 
-bool print_summary(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
-                   const output_options&) {
-  std::map<std::string, std::size_t> counts;
-  std::size_t failed = 0;
-  bool deterministic = true;
-  std::size_t not_replayable = 0;
-  for (const auto& o : outcomes) {
-    ++counts[std::string(scenario::to_string(o.result.verdict))];
-    failed += runner::is_failure(o.result.verdict) ? 1 : 0;
-    deterministic = deterministic && o.deterministic;
-    not_replayable += o.result.replayable ? 0 : 1;
-  }
-  std::cout << "stutter: " << items.size() << " runs:";
+void run_tally::add(const work_outcome& o) {
+  ++runs;
+  ++verdicts[std::string(scenario::to_string(o.result.verdict))];
+  failed += runner::is_failure(o.result.verdict) ? 1 : 0;
+  deterministic = deterministic && o.deterministic;
+  not_replayable += o.result.replayable ? 0 : 1;
+}
+
+bool print_summary(const run_tally& t) {
+  std::cout << "stutter: " << t.runs << " runs:";
   const char* sep = " ";
   for (auto name : scenario::all_verdict_names()) {
-    auto it = counts.find(std::string(name));
-    if (it == counts.end()) continue;
+    auto it = t.verdicts.find(std::string(name));
+    if (it == t.verdicts.end()) continue;
     std::cout << sep << it->second << " " << name;
     sep = ", ";
   }
-  std::cout << "; determinism " << (deterministic ? "ok" : "MISMATCH");
-  if (not_replayable != 0) std::cout << " (" << not_replayable << " not replayable: a peer draws its own randomness)";
+  std::cout << "; determinism " << (t.deterministic ? "ok" : "MISMATCH");
+  if (t.not_replayable != 0) std::cout << " (" << t.not_replayable << " not replayable: a peer draws its own randomness)";
   std::cout << "\n";
-  std::cout << (items.size() - failed) << " passed, " << failed << " failed\n";
-  return failed == 0;
+  std::cout << (t.runs - t.failed) << " passed, " << t.failed << " failed\n";
+  return t.failed == 0;
+}
+
+bool print_summary(const std::vector<work_item>&, const std::vector<work_outcome>& outcomes, const output_options&) {
+  run_tally t;
+  for (const auto& o : outcomes) t.add(o);
+  return print_summary(t);
 }
 
 int write_outputs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,

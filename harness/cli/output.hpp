@@ -1,6 +1,7 @@
 #pragma once
 // What `stutter run` and `stutter explore` print and write.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,19 @@ namespace stutter::cli {
 void print_runs(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
                 const output_options& output);
 
+// Verdict counts and determinism of runs added one at a time, so that a command making
+// millions of runs (explore) keeps none of them to print its summary.
+struct run_tally {
+  std::size_t runs = 0;
+  std::size_t failed = 0;
+  std::size_t not_replayable = 0;
+  bool deterministic = true;
+  std::map<std::string, std::size_t> verdicts;
+  void add(const work_outcome& outcome);
+};
+
+// The summary, ending with the line "N passed, M failed". True when nothing failed.
+bool print_summary(const run_tally& tally);
 // The summary, ending with the line "N passed, M failed". True when nothing failed.
 bool print_summary(const std::vector<work_item>& items, const std::vector<work_outcome>& outcomes,
                    const output_options& output);
