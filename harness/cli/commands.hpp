@@ -61,6 +61,7 @@ struct explore_options {
   std::optional<bool> isolate;  // as for run
   double wall_timeout = 60;
   std::uint64_t memory_limit_mib = 4096;
+  std::string expectations_file;  // known failures (explore_expectations.hpp)
   // --exhaustive FILE: every fault schedule of at most `depth` decisions over that scenario
   // (runner/exhaustive.hpp) instead of a swarm over seeds.
   std::string exhaustive_file;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "explore_expectations.hpp"
 #include "failure_save.hpp"
 #include "implementation_option.hpp"
 #include "isolation.hpp"
@@ -14,6 +15,7 @@
 #include "runner/generate.hpp"
 #include "runner/implementations.hpp"
 #include "runner/shrink.hpp"
+#include "scenario/load_error.hpp"
 #include "scenario/names.hpp"
 #include "scenario/save.hpp"
 #include "sim/rng.hpp"
@@ -73,6 +75,15 @@ int explore_command(const explore_options& o) {
     std::cerr << "stutter explore: --implementation " << o.implementation << ": " << error << "\n";
     return exit_bad_input;
   }
+  scenario::expectations_file known;
+  if (!o.expectations_file.empty()) {
+    try {
+      known = scenario::load_expectations_file(o.expectations_file);
+    } catch (const scenario::load_error& e) {
+      std::cerr << e.what() << "\n";
+      return exit_bad_input;
+    }
+  }
   auto shard = parse_shard(o.shard);
   if (!shard) {
     std::cerr << "stutter explore: --shard takes K/N with 1 <= K <= N, got \"" << o.shard << "\"\n";
@@ -125,6 +136,7 @@ int explore_command(const explore_options& o) {
     auto batch_outcomes = runs.run_all(batch_items, o.jobs);
     bool stop = false;
     for (std::size_t i = 0; i < batch_items.size(); ++i) {
+      tolerate_known_failure(known, batch_items[i], batch_outcomes[i]);
       summary.add(batch_items[i], batch_outcomes[i]);
       tally.add(batch_outcomes[i]);
       if (runner::is_failure(batch_outcomes[i].result.verdict)) {

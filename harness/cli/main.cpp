@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
   explore_cmd->add_option("--seeds", explore.seeds, "Seeds to try: N (0..N-1) or A..B");
   explore_cmd->add_option("--time", explore.time_budget, "Explore for this many seconds instead of a seed range");
   explore_cmd->add_option("--out", explore.out_dir, "Folder for shrunk failing scenarios");
+  explore_cmd->add_option("--expectations", explore.expectations_file,
+                          "Known failures: a failing run an entry expecting that failure covers is xfail, not shrunk "
+                          "or saved (scenarios/README.md); passing runs stay passes, unmet entries are no error");
   explore_cmd->add_option("--implementation", explore.implementation,
                           "Implementation to explore: NAME[@client|@server|@both] (see `stutter list`; plugin:PATH); "
                           "without an end, each seed picks one of the ends it implements");
