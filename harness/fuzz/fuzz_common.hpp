@@ -63,6 +63,8 @@ class input_reader {
   // A length byte, then that many bytes.
   std::span<const std::uint8_t> script() { return take(byte()); }
   std::span<const std::uint8_t> rest() { return take(size_ - pos_); }
+  bool at_end() const { return pos_ >= size_; }
+  std::uint8_t peek() const { return pos_ < size_ ? data_[pos_] : 0; }
 
  private:
   const std::uint8_t* data_;

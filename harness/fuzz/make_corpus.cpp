@@ -310,6 +310,31 @@ void results_seeds() {
   emit_text("fuzz_results", "explore.json", explore.dump());
 }
 
+// fuzz_tls.cpp: a config byte, a read and a write script, then the peer's program. Each seed
+// reaches one path: data and close_notify, a renegotiation or key update from the peer (either
+// side under test), a truncation, a refused renegotiation, a flipped byte, injected bytes, and
+// scripted short reads and writes with small limits.
+void tls_seeds() {
+  const std::vector<std::pair<std::string, bytes>> seeds{
+      {"client-12-close", {0x00, 0, 0, 0, 9, 4}},
+      {"client-13-key-update-truncated", {0x01, 0, 0, 0, 199, 1, 0, 4, 5}},
+      {"client-12-renegotiation", {0x00, 0, 0, 0, 50, 1, 0, 50, 4}},
+      {"server-12-renegotiation", {0x02, 0, 0, 0, 50, 1, 0, 50, 4}},
+      {"server-13-key-updates", {0x03, 0, 0, 0, 50, 1, 0, 50, 1, 1, 0, 9, 4}},
+      {"client-12-refuses-renegotiation", {0x04, 0, 0, 0, 20, 1, 0, 20, 4}},
+      {"client-12-flipped-byte", {0x00, 0, 0, 0, 50, 2, 10, 0x55, 4}},
+      {"client-13-injected", {0x01, 0, 0, 0, 50, 3, 5, 1, 2, 3, 4, 5, 4}},
+      {"client-13-scripted", {0x51, 3, 1, 0, 7, 2, 0, 3, 0, 255, 0, 255, 1, 6, 3, 0, 100, 4}},
+      {"client-12-scripted-truncated", {0xa0, 3, 1, 0, 7, 2, 0, 3, 0, 255, 1, 0, 255, 6, 3, 0, 100, 1, 0, 10, 5}},
+      // Writes of 3 bytes with a block between: the renegotiation's handshake messages make
+      // reads return need_write (what fuzz_tls_broken gets wrong).
+      {"client-12-renegotiation-slow-writes", {0x00, 0, 2, 0, 3, 0, 9, 1}},
+      {"server-12-renegotiation-slow-writes", {0x02, 0, 2, 0, 3, 0, 9, 1}},
+      {"client-13-key-update-slow-writes", {0x01, 0, 2, 0, 3, 0, 9, 1}},
+  };
+  for (const auto& [name, input] : seeds) emit("fuzz_tls", name, input);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -333,6 +358,7 @@ int main(int argc, char** argv) {
   std::sort(files.begin(), files.end());
   for (const auto& f : files) take(f);
   results_seeds();
+  tls_seeds();
   for (const auto& [target, n] : written) std::cout << "make_corpus: " << n << " seeds for " << target << "\n";
   return 0;
 }
